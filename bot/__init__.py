@@ -1,0 +1,1 @@
+"""Madadgar: helpline assistant for Pakistan's social-protection programmes."""

@@ -1,0 +1,1 @@
+"""Tables of the channels part (filled in by its owner)."""

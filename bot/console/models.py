@@ -1,0 +1,1 @@
+"""Tables of the console part (filled in by its owner)."""

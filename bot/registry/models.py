@@ -1,0 +1,1 @@
+"""Tables of the registry part (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Tables of the tickets part (filled in by its owner)."""

@@ -1,0 +1,6 @@
+"""Shared fixtures live in tests/auxil/; this file only registers them."""
+
+pytest_plugins = [
+    "tests.auxil.database",
+    "tests.auxil.servers",
+]
