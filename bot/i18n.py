@@ -1,0 +1,130 @@
+"""Response texts in three languages: choosing the language and rendering a response.
+
+The texts themselves live in `domain.yml` (Rasa response format, one variation per
+language via `condition: [{type: slot, name: language, value: ur}]`, plus
+`channel: twilio_voice` variations for the voice line). This module reads them as
+plain YAML so that the ticket outbox, the console and the channels render exactly
+the texts the assistant uses, without importing Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+import yaml
+
+from bot.settings import ROOT
+
+LANGUAGES = ("en", "ur", "roman_ur")
+DEFAULT_LANGUAGE = "roman_ur"
+
+Responses = Dict[str, List[Dict[str, Any]]]
+
+
+@lru_cache(maxsize=4)
+def load_responses(path: Optional[str] = None) -> Responses:
+    """The `responses:` section of domain.yml (or another file of that format)."""
+    file = Path(path) if path else ROOT / "domain.yml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return data.get("responses", {}) or {}
+
+
+def _condition_language(variation: Mapping[str, Any]) -> Optional[str]:
+    for cond in variation.get("condition", []) or []:
+        if cond.get("name") == "language":
+            return str(cond.get("value"))
+    return None
+
+
+def pick_variation(
+    responses: Responses, name: str, language: str, channel: Optional[str] = None
+) -> Optional[Dict[str, Any]]:
+    """The variation of `name` for `language` and `channel`.
+
+    A variation made for the channel wins; otherwise the channel-less one. A missing
+    language falls back to English, then to any variation.
+    """
+    variations = responses.get(name) or []
+    if not variations:
+        return None
+
+    def ranked(lang: str) -> Optional[Dict[str, Any]]:
+        same_lang = [v for v in variations if _condition_language(v) == lang]
+        if channel:
+            for v in same_lang:
+                if v.get("channel") == channel:
+                    return v
+        for v in same_lang:
+            if not v.get("channel"):
+                return v
+        return None
+
+    for lang in (language, "en"):
+        found = ranked(lang)
+        if found:
+            return found
+    return variations[0]
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(text: str, params: Mapping[str, Any]) -> str:
+    """Replace {name} placeholders; unknown names stay as they are."""
+    return _PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def render(
+    name: str,
+    language: str,
+    channel: Optional[str] = None,
+    responses: Optional[Responses] = None,
+    **params: Any,
+) -> str:
+    """The text of response `name` in `language` for `channel`, placeholders filled."""
+    variation = pick_variation(responses or load_responses(), name, language, channel)
+    if variation is None:
+        raise KeyError(f"no response named {name!r}")
+    return fill(str(variation.get("text", "")), params)
+
+
+# ---------------------------------------------------------------- which language
+
+_LANGUAGE_REQUEST = {
+    "en": re.compile(r"\b(english|angrezi|angreezi|inglish|eng)\b|انگریزی|انگلش", re.I),
+    "ur": re.compile(r"اردو|\burdu\s*(script|rasm ul khat|font|huroof|alphabet)|urdu\s*(m|me|mein|main|mai|mn)\b(?!.*roman)|\burdu\b", re.I),
+    "roman_ur": re.compile(r"\broman\b|رومن", re.I),
+}
+
+
+def requested_language(text: str) -> Optional[str]:
+    """Which language a change_language message asks for, if it names one."""
+    if not text:
+        return None
+    if _LANGUAGE_REQUEST["roman_ur"].search(text):
+        return "roman_ur"
+    if _LANGUAGE_REQUEST["en"].search(text):
+        return "en"
+    if _LANGUAGE_REQUEST["ur"].search(text):
+        return "ur"
+    return None
+
+
+def effective_language(
+    chosen: Optional[str], recent_detected: Iterable[Optional[str]]
+) -> str:
+    """The language to answer in.
+
+    An explicit choice (change_language, the voice menu) holds until changed.
+    Otherwise the language of the latest message that had words in it; messages of
+    digits only (a CNIC) say nothing about language.
+    """
+    if chosen in LANGUAGES:
+        return str(chosen)
+    for lang in recent_detected:
+        if lang in LANGUAGES:
+            return str(lang)
+    return DEFAULT_LANGUAGE
