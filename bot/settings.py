@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     # Storage
     DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'madadgar.db'}"
     REDIS_URL: Optional[str] = None
+    # Rasa's SQL tracker store (conversation transcripts), read by the console
+    TRACKER_DB_URL: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 
     # Rasa servers as seen by the console and the channels
     RASA_URL: str = "http://127.0.0.1:5005"
