@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     REDIS_URL: Optional[str] = None
     # Rasa's SQL tracker store (conversation transcripts), read by the console
     TRACKER_DB_URL: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    # Rasa lock store class when REDIS_URL is set (several Rasa replicas)
+    LOCK_STORE_TYPE: str = "redis"
 
     # Rasa servers as seen by the console and the channels
     RASA_URL: str = "http://127.0.0.1:5005"
@@ -43,11 +45,20 @@ class Settings(BaseSettings):
     TELEGRAM_BOT_TOKEN: Optional[str] = None
     TELEGRAM_SECRET_TOKEN: Optional[str] = None
 
+    CALL_CENTRE_NUMBER: str = "+92800026477"
+
     # Staff console (issue 6 contract)
     CONSOLE_HOST: str = "127.0.0.1"
     CONSOLE_PORT: int = 8000
     CONSOLE_SECRET_KEY: str = "dev-only-change-me"
     DEMO_MODE: bool = True
+
+    # Identity checks: wrong answers allowed per CNIC (and per sender) before a lock-out
+    VERIFY_MAX_FAILURES: int = 3
+    VERIFY_LOCK_HOURS: int = 24
+    VERIFY_MAX_FAILURES_PER_SENDER: int = 6
+    # Key for hashing CNICs in rate-limit tables (set per deployment)
+    HASH_KEY: str = "dev-only-hash-key"
 
     # Ticket scheduler
     SCHEDULER_ENABLED: bool = True

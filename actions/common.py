@@ -1,0 +1,69 @@
+"""Helpers every action uses: the conversation's language, channel and replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.assistant.replies import Reply
+from bot.i18n import effective_language, languages_from_events
+
+logger = logging.getLogger(__name__)
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language to answer in (same rule as bot.nlg uses for responses)."""
+    return effective_language(tracker.get_slot("language"), languages_from_events(tracker.events))
+
+
+def channel_of(tracker: Tracker) -> str:
+    return str(tracker.get_latest_input_channel() or "rest")
+
+
+def metadata_of(tracker: Tracker) -> Dict[str, Any]:
+    return dict(tracker.latest_message.get("metadata") or {})
+
+
+def sender_phone(tracker: Tracker) -> Optional[str]:
+    """The phone number the channel vouches for (Twilio sender, shared Telegram contact)."""
+    phone = metadata_of(tracker).get("phone")
+    return str(phone) if phone else None
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
+    for e in tracker.latest_message.get("entities") or []:
+        if e.get("entity") == entity and e.get("value"):
+            return str(e["value"])
+    return None
+
+
+def say(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+    """Send domain responses; the NLG picks the language and channel variation."""
+    for reply in replies:
+        if reply.custom:
+            dispatcher.utter_message(response=reply.response, json_message=reply.custom, **reply.params)
+        else:
+            dispatcher.utter_message(response=reply.response, **reply.params)
+
+
+def conversation_context(tracker: Tracker) -> Dict[str, Any]:
+    """What the services need to know about where the conversation happens."""
+    return {
+        "language": language_of(tracker),
+        "channel": channel_of(tracker),
+        "sender_id": tracker.sender_id,
+        "phone": sender_phone(tracker),
+    }
+
+
+def slots_reset(names: List[str]) -> List[Dict[str, Any]]:
+    from rasa_sdk.events import SlotSet
+
+    return [SlotSet(n, None) for n in names]

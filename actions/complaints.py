@@ -1,0 +1,160 @@
+"""Complaints: what to ask for each kind, then the ticket, committed before its number is told."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import conversation_context, entity_value, latest_text, say
+from bot.assistant import identity
+from bot.assistant.complaints import ComplaintDraft, file_complaint, guess_category, parse_amount
+from bot.assistant.people import person_context
+from bot.assistant.replies import Reply
+from bot.db import session_scope
+from bot.registry.districts import find_district
+
+COMPLAINT_SLOTS = [
+    "complaint_category", "complaint_description", "complaint_place", "complaint_details", "amount",
+]
+_DONT_KNOW = re.compile(r"pata nahi|pata nai|maloom nahi|معلوم نہیں|پتہ نہیں|پتا نہیں|don'?t know|dont know|not sure|no idea", re.I)
+
+
+class ActionStartComplaint(Action):
+    """Set the category and keep the person's own words as the description."""
+
+    def name(self) -> Text:
+        return "action_start_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = latest_text(tracker)
+        if intent == "affirm" and tracker.get_slot("offer") == "complaint":
+            category = tracker.get_slot("complaint_category") or "payment_not_received"
+            description = tracker.get_slot("complaint_description") or ""
+        else:
+            category = guess_category(str(intent), text)
+            description = text if len(text.split()) >= 4 else ""
+        events: List[EventType] = [
+            SlotSet("offer", None),
+            SlotSet("complaint_category", category),
+            SlotSet("complaint_description", description[:2000]),
+            SlotSet("complaint_place", None),
+            SlotSet("complaint_details", "-" if description else None),
+        ]
+        amount = entity_value(tracker, "amount")
+        if category == "deduction" and amount:
+            events.append(SlotSet("amount", amount))
+        else:
+            events.append(SlotSet("amount", None))
+        return events
+
+
+class ValidateComplaintForm(FormValidationAction):
+    """Asks only what this kind of complaint needs."""
+
+    def name(self) -> Text:
+        return "validate_complaint_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        category = tracker.get_slot("complaint_category")
+        needed = ["cnic"]
+        cnic = tracker.get_slot("cnic")
+        if cnic and not tracker.get_slot("district"):
+            with session_scope() as session:
+                if person_context(session, str(cnic)) is None:
+                    needed.append("district")
+        if category == "deduction":
+            needed += ["amount", "complaint_place"]
+        elif category == "biometric_failure":
+            needed.append("complaint_place")
+        needed.append("complaint_details")
+        return needed
+
+    def validate_cnic(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
+        if not check.ok:
+            say(dispatcher, identity.cnic_problem(check))
+            return {"cnic": None}
+        return {"cnic": check.digits}
+
+    def validate_district(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
+        if district is None:
+            say(dispatcher, [Reply("utter_invalid_district")])
+            return {"district": None}
+        return {"district": district.name}
+
+    def validate_amount(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = str(slot_value or "")
+        value = parse_amount(entity_value(tracker, "amount") or text)
+        if value is not None:
+            return {"amount": str(value)}
+        if _DONT_KNOW.search(text):
+            return {"amount": "unknown"}
+        say(dispatcher, [Reply("utter_ask_amount")])
+        return {"amount": None}
+
+    def validate_complaint_place(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"complaint_place": str(slot_value or "")[:500] or None}
+
+    def validate_complaint_details(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = str(slot_value or "").strip()
+        if not text:
+            return {"complaint_details": None}
+        description = tracker.get_slot("complaint_description") or ""
+        return {"complaint_details": text[:2000], "complaint_description": (description + "\n" + text).strip()[:2000]}
+
+
+class ActionSubmitComplaint(Action):
+    """Open the ticket and commit it; only then tell its number."""
+
+    def name(self) -> Text:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        context = conversation_context(tracker)
+        amount: Optional[str] = tracker.get_slot("amount")
+        draft = ComplaintDraft(
+            category=tracker.get_slot("complaint_category") or "other",
+            description=tracker.get_slot("complaint_description") or "",
+            cnic=tracker.get_slot("cnic"),
+            district=tracker.get_slot("district"),
+            programme=tracker.get_slot("programme"),
+            amount=int(amount) if amount and amount.isdigit() else None,
+            place=tracker.get_slot("complaint_place") or "",
+            language=context["language"],
+            channel=context["channel"],
+            sender_id=context["sender_id"],
+            phone=context["phone"],
+        )
+        with session_scope() as session:
+            replies = file_complaint(session, draft)
+        # session_scope has committed: the number we give now exists.
+        say(dispatcher, replies)
+        return [SlotSet(name, None) for name in COMPLAINT_SLOTS]
+
+
+class ActionDeclineOffer(Action):
+    def name(self) -> Text:
+        return "action_decline_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("offer", None), SlotSet("complaint_category", None), SlotSet("complaint_description", None)]

@@ -1,0 +1,170 @@
+"""Hand-off to a person, not understanding, language choice, and bare data (inform)."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import conversation_context, entity_value, language_of, latest_text, say
+from bot.assistant.complaints import ComplaintDraft, hand_off, ticket_status
+from bot.assistant.handoff import dial_if_open
+from bot.assistant.info import office_location, programme_info
+from bot.db import session_scope
+from bot.i18n import LANGUAGES, requested_language
+from bot.registry.districts import find_district
+
+
+def _recent_user_texts(tracker: Tracker, count: int = 4) -> List[str]:
+    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return [t for t in texts if t][-count:]
+
+
+def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+    context = conversation_context(tracker)
+    dial = dial_if_open(context["channel"])
+    if dial:
+        say(dispatcher, [dial])
+        return
+    draft = ComplaintDraft(
+        category=tracker.get_slot("complaint_category") or "other",
+        description=f"[{reason}] " + " | ".join(_recent_user_texts(tracker)),
+        cnic=tracker.get_slot("verified_cnic") or tracker.get_slot("cnic"),
+        district=tracker.get_slot("district"),
+        programme=tracker.get_slot("programme"),
+        language=context["language"],
+        channel=context["channel"],
+        sender_id=context["sender_id"],
+        phone=context["phone"],
+    )
+    with session_scope() as session:
+        replies = hand_off(session, draft)
+    say(dispatcher, replies)
+
+
+class ActionHandoff(Action):
+    """An escalated ticket for the staff queue of the person's district and programme."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        open_handoff(dispatcher, tracker, "asked for a person")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("fallback_count", 0)]
+
+
+def _previous_intent(tracker: Tracker) -> Optional[str]:
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+class ActionFallback(Action):
+    """Ask to rephrase; on the second miss in a row, hand over to a person."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        misses = int(tracker.get_slot("fallback_count") or 0) + 1
+        if _previous_intent(tracker) != "nlu_fallback":
+            misses = 1
+        if misses >= 2:
+            open_handoff(dispatcher, tracker, "not understood twice")
+            return [SlotSet("fallback_count", 0)]
+        dispatcher.utter_message(response="utter_rephrase")
+        return [SlotSet("fallback_count", misses)]
+
+
+class ActionDefaultFallback(ActionFallback):
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+
+_MENU_CHOICE = {"1": "en", "2": "ur", "3": "roman_ur"}
+
+
+class ActionChangeLanguage(Action):
+    def name(self) -> Text:
+        return "action_change_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        wanted = requested_language(latest_text(tracker))
+        if wanted is None:
+            dispatcher.utter_message(response="utter_ask_language")
+            return [SlotSet("pending_flow", "language")]
+        return _set_language(dispatcher, wanted)
+
+
+def _set_language(dispatcher: CollectingDispatcher, language: str) -> List[EventType]:
+    # The confirmation must already be in the new language: the NLG reads the slot.
+    dispatcher.utter_message(response="utter_language_changed", language=language)
+    return [SlotSet("language", language), SlotSet("pending_flow", None)]
+
+
+class ActionHandleInform(Action):
+    """A message with only data in it: answer what that data is for."""
+
+    def name(self) -> Text:
+        return "action_handle_inform"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = latest_text(tracker).strip()
+        if tracker.get_slot("pending_flow") == "language":
+            choice = _MENU_CHOICE.get(re.sub(r"\D", "", text)) or requested_language(text)
+            if choice in LANGUAGES:
+                return _set_language(dispatcher, str(choice))
+        ticket = entity_value(tracker, "ticket_id")
+        if ticket:
+            with session_scope() as session:
+                say(dispatcher, ticket_status(session, ticket, language_of(tracker)))
+            return []
+        if entity_value(tracker, "cnic"):
+            # A CNIC on its own is how people ask 8171 for their status.
+            return [SlotSet("pending_flow", "status"), FollowupAction("verify_form")]
+        district = entity_value(tracker, "district")
+        if district and find_district(district):
+            say(dispatcher, office_location(district, language_of(tracker)))
+            return []
+        programme = entity_value(tracker, "programme")
+        if programme:
+            say(dispatcher, programme_info(programme))
+            return []
+        dispatcher.utter_message(response="utter_rephrase")
+        return []
+
+
+class ActionProgrammeInfo(Action):
+    def name(self) -> Text:
+        return "action_programme_info"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, programme_info(entity_value(tracker, "programme"), latest_text(tracker)))
+        return []
+
+
+class ValidateOfficeForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_office_form"
+
+    def validate_district(self, slot_value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
+        if district is None:
+            dispatcher.utter_message(response="utter_invalid_district")
+            return {"district": None}
+        return {"district": district.name}
+
+
+class ActionOfficeLocation(Action):
+    def name(self) -> Text:
+        return "action_office_location"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, office_location(str(tracker.get_slot("district") or ""), language_of(tracker)))
+        return []
+

@@ -1,0 +1,68 @@
+"""Ticket status by number (or, once verified, by CNIC), and the citizen's yes/no on a resolution."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import channel_of, entity_value, language_of, say
+from bot.assistant.complaints import awaiting_confirmation, confirm, ticket_status, tickets_of_citizen
+from bot.assistant.replies import Reply
+from bot.db import session_scope
+from bot.identifiers import check_ticket_number
+
+
+class ValidateTicketForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_ticket_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        if not tracker.get_slot("ticket_id") and tracker.get_slot("verified") and tracker.get_slot("verified_cnic"):
+            return []
+        return domain_slots
+
+    def validate_ticket_id(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        check = check_ticket_number(entity_value(tracker, "ticket_id") or str(slot_value or ""))
+        if not check.ok:
+            say(dispatcher, [Reply("utter_ticket_bad_number")])
+            return {"ticket_id": None}
+        return {"ticket_id": check.number}
+
+
+class ActionTicketStatus(Action):
+    def name(self) -> Text:
+        return "action_ticket_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        language = language_of(tracker)
+        number = tracker.get_slot("ticket_id")
+        with session_scope() as session:
+            if number:
+                replies = ticket_status(session, str(number), language)
+            else:
+                replies = tickets_of_citizen(session, str(tracker.get_slot("verified_cnic")), language)
+        say(dispatcher, replies)
+        return [SlotSet("ticket_id", None)]
+
+
+class ActionConfirmOrContinue(Action):
+    """A yes or no: the answer to 'is your problem solved?' if a ticket waits for it."""
+
+    def name(self) -> Text:
+        return "action_confirm_or_continue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        with session_scope() as session:
+            ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
+            replies = confirm(session, ticket, intent == "affirm", language_of(tracker)) if ticket else None
+        say(dispatcher, replies or [Reply("utter_anything_else")])
+        return []

@@ -1,0 +1,96 @@
+"""Identity check before any personal data: CNIC, then a second factor."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import entity_value, language_of, latest_text, say, sender_phone
+from bot.assistant import identity, status
+from bot.db import session_scope
+
+FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
+
+
+class ActionStartFlow(Action):
+    """Remember what the person asked for, so it is answered once they are verified."""
+
+    def name(self) -> Text:
+        return "action_start_flow"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        flow = FLOW_OF_INTENT.get(str(intent), "status")
+        return [
+            SlotSet("pending_flow", flow),
+            SlotSet("offer", None),
+            SlotSet("complaint_description", latest_text(tracker)[:2000]),
+        ]
+
+
+class ValidateVerifyForm(FormValidationAction):
+    """CNIC and second factor; the sender's registered phone can stand in for the factor."""
+
+    def name(self) -> Text:
+        return "validate_verify_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        cnic = tracker.get_slot("cnic")
+        if tracker.get_slot("pending_flow") in ("not_found", "locked"):
+            return []
+        if cnic and tracker.get_slot("verified") and tracker.get_slot("verified_cnic") == cnic:
+            return []
+        return domain_slots
+
+    def validate_cnic(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
+        if not check.ok:
+            say(dispatcher, identity.cnic_problem(check))
+            return {"cnic": None}
+        cnic = str(check.digits)
+        with session_scope() as session:
+            outcome = identity.start(session, cnic, sender_phone(tracker), tracker.sender_id)
+        say(dispatcher, outcome.replies)
+        return {"cnic": cnic, **outcome.slots}
+
+    def validate_verification_answer(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        cnic = tracker.get_slot("cnic")
+        with session_scope() as session:
+            outcome = identity.answer(session, str(cnic), str(slot_value or ""), tracker.sender_id)
+        say(dispatcher, outcome.replies)
+        return outcome.slots
+
+
+class ActionVerifiedAnswer(Action):
+    """Answer what was asked (eligibility, payment) now that identity is settled."""
+
+    def name(self) -> Text:
+        return "action_verified_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        flow = tracker.get_slot("pending_flow")
+        cnic = tracker.get_slot("verified_cnic")
+        events: List[EventType] = [SlotSet("pending_flow", None), SlotSet("verification_answer", None)]
+        if flow == "not_found":
+            return events
+        if flow == "locked" or not tracker.get_slot("verified") or not cnic:
+            return events
+        language = language_of(tracker)
+        with session_scope() as session:
+            asked = str(tracker.get_slot("complaint_description") or "")
+            answer = status.answer(session, str(cnic), str(flow or "status"), language, asked)
+        say(dispatcher, answer.replies)
+        if answer.offer_category:
+            events += [SlotSet("offer", "complaint"), SlotSet("complaint_category", answer.offer_category)]
+        return events
+

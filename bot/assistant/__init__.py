@@ -1,0 +1,1 @@
+"""Conversation services: what the assistant says for each flow, without Rasa."""

@@ -1,0 +1,172 @@
+"""Complaint conversations: choosing the category, filing the ticket, its status, hand-off."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.assistant.format import day_text
+from bot.assistant.people import PersonContext, person_context
+from bot.assistant.replies import Reply, spoken_digits
+from bot.identifiers import ascii_digits, check_ticket_number
+from bot.labels import label, queue_label
+from bot.tickets import service as tickets
+from bot.tickets.constants import CHANNELS
+from bot.tickets.models import Ticket
+
+INTENT_CATEGORY = {
+    "report_deduction": "deduction",
+    "report_biometric_failure": "biometric_failure",
+    "payment_status": "payment_not_received",
+    "update_details": "update_details",
+    "scam_check": "scam",
+    "check_eligibility": "eligibility_dispute",
+}
+
+# Words that tell which kind of general complaint a person means.
+_CATEGORY_WORDS = [
+    ("scam", r"fraud|fake|scam|dhoka|dhoke|فراڈ|جعلی|دھوک"),
+    ("deduction", r"kaat|kat\b|kata|kati|katoti|cut|deduct|کاٹ|کٹوتی|کمیشن|commission|fee|fees|فیس"),
+    ("biometric_failure", r"angoo?th|angu?th|thumb|finger|biometric|انگوٹھ|انگلی|بائیو"),
+    ("cnic_sim", r"\bsim\b|سم|cnic.*(expire|block)|(expire|block).*cnic|شناختی.*(میعاد|بلاک)"),
+    ("eligibility_dispute", r"ineligible|not eligible|na ?ehl|نااہل|ehl nahi|eligible nahi|pmt|survey|سروے"),
+    ("misconduct", r"badtameez|bad ?tameezi|misbehav|rude|rishwat|bribe|ghaali|gali|بدتمیز|رشوت|گالی|dhakk|دھکے|queue|line|لائن|قطار"),
+    ("payment_not_received", r"paise|paisay|pesay|payment|qist|قسط|پیسے|رقم|money|instal"),
+]
+
+
+def guess_category(intent: Optional[str], text: str) -> str:
+    """The ticket category for a complaint started by `intent` with message `text`."""
+    if intent in INTENT_CATEGORY and intent != "payment_status":
+        return INTENT_CATEGORY[intent]
+    lowered = (text or "").lower()
+    for category, pattern in _CATEGORY_WORDS:
+        if re.search(pattern, lowered):
+            return category
+    return INTENT_CATEGORY.get(intent or "", "other")
+
+
+def parse_amount(text: str) -> Optional[int]:
+    """The first plausible rupee amount in `text` ('Rs 1,000', '۵۰۰'), else None."""
+    digits = re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", ascii_digits(text or ""))
+    for match in re.finditer(r"\d+", digits):
+        value = int(match.group())
+        if 0 < value <= 1_000_000:
+            return value
+    return None
+
+
+@dataclass
+class ComplaintDraft:
+    category: str
+    description: str
+    cnic: Optional[str]
+    district: Optional[str] = None
+    programme: Optional[str] = None
+    amount: Optional[int] = None
+    place: str = ""
+    language: str = "roman_ur"
+    channel: str = "rest"
+    sender_id: Optional[str] = None
+    phone: Optional[str] = None
+    escalated: bool = False
+
+
+def _new_ticket(draft: ComplaintDraft, person: Optional[PersonContext]) -> tickets.NewTicket:
+    return tickets.NewTicket(
+        category=draft.category,
+        description=(draft.description or "").strip()[:2000],
+        cnic=draft.cnic,
+        phone=draft.phone or (person.phone if person else None),
+        programme=draft.programme or (person.programme if person else None),
+        district=(person.district if person else None) or draft.district,
+        tehsil=person.tehsil if person else None,
+        amount=draft.amount,
+        location_text=(draft.place or "")[:500],
+        channel=draft.channel if draft.channel in CHANNELS else "rest",
+        sender_id=draft.sender_id,
+        language=draft.language,
+        escalated=draft.escalated,
+        vulnerable=bool(person and person.vulnerable),
+    )
+
+
+def ticket_params(ticket: Ticket, language: str) -> dict:
+    return {
+        "ticket_id": ticket.number,
+        "ticket_id_spoken": spoken_digits(ticket.number),
+        "queue_name": queue_label(ticket.queue, language),
+        "deadline": day_text(ticket.deadline_at, language),
+    }
+
+
+def file_complaint(session: Session, draft: ComplaintDraft, now: Optional[datetime] = None) -> List[Reply]:
+    """Open (or join) the ticket. The caller commits before sending the replies."""
+    person = person_context(session, draft.cnic) if draft.cnic else None
+    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
+    session.flush()
+    params = ticket_params(result.ticket, draft.language)
+    if result.joined:
+        return [Reply("utter_ticket_joined", params)]
+    return [Reply("utter_ticket_created", params)]
+
+
+def hand_off(session: Session, draft: ComplaintDraft, now: Optional[datetime] = None) -> List[Reply]:
+    """An escalated ticket for a person who asked for (or needs) a human."""
+    draft.escalated = True
+    person = person_context(session, draft.cnic) if draft.cnic else None
+    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
+    session.flush()
+    return [Reply("utter_handoff", ticket_params(result.ticket, draft.language))]
+
+
+def ticket_status(session: Session, text: str, language: str) -> List[Reply]:
+    """Status, queue and last update of the ticket numbered in `text`."""
+    check = check_ticket_number(text)
+    if not check.ok:
+        return [Reply("utter_ticket_bad_number")]
+    ticket = tickets.get_ticket(session, check.number or "")
+    if ticket is None:
+        return [Reply("utter_ticket_not_found", {"ticket_id": check.number})]
+    return [Reply("utter_ticket_status", _status_params(ticket, language))]
+
+
+def _status_params(ticket: Ticket, language: str) -> dict:
+    return {
+        "ticket_id": ticket.number,
+        "status": label("status", ticket.state, language),
+        "queue_name": queue_label(ticket.queue, language),
+        "updated": day_text(ticket.updated_at, language),
+    }
+
+
+def tickets_of_citizen(session: Session, cnic: str, language: str) -> List[Reply]:
+    """The open tickets of a verified citizen, newest first (at most three)."""
+    found = tickets.tickets_for_cnic(session, cnic, open_only=True)
+    if not found:
+        return [Reply("utter_no_open_tickets")]
+    found.sort(key=lambda t: t.created_at, reverse=True)
+    return [Reply("utter_ticket_status", _status_params(t, language)) for t in found[:3]]
+
+
+def awaiting_confirmation(session: Session, channel: str, sender_id: str) -> Optional[Ticket]:
+    """The ticket of this conversation that waits for the citizen to say whether it is solved."""
+    return session.execute(
+        select(Ticket)
+        .where(Ticket.sender_id == sender_id, Ticket.channel == channel, Ticket.state == "awaiting_citizen")
+        .order_by(Ticket.updated_at.desc())
+    ).scalars().first()
+
+
+def confirm(session: Session, ticket: Ticket, solved: bool, language: str) -> List[Reply]:
+    """The citizen's answer to 'is your problem solved?'."""
+    tickets.confirm_resolution(session, ticket.number, solved, actor="citizen")
+    session.flush()
+    if solved:
+        return [Reply("utter_resolution_confirmed", {"ticket_id": ticket.number})]
+    return [Reply("utter_resolution_reopened", ticket_params(ticket, language))]

@@ -1,0 +1,106 @@
+"""The identity check: reading a CNIC, the second factor, and locking out guessers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.assistant.models import VerificationAttempt
+from bot.assistant.replies import Reply
+from bot.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
+from bot.registry import verification
+from bot.settings import get_settings
+
+
+@dataclass
+class Outcome:
+    """Replies to send and slots to set after one step of the check."""
+
+    replies: List[Reply] = field(default_factory=list)
+    slots: Dict[str, Any] = field(default_factory=dict)
+
+
+def read_cnic(text: str) -> CnicCheck:
+    return check_cnic(text)
+
+
+def cnic_problem(check: CnicCheck) -> List[Reply]:
+    if check.problem == CNIC_PROBLEM_LENGTH:
+        if check.found_digits == 0:
+            return [Reply("utter_ask_cnic")]
+        return [Reply("utter_invalid_cnic_length", {"found": check.found_digits})]
+    return [Reply("utter_invalid_cnic_prefix")]
+
+
+def _key(value: str) -> str:
+    secret = get_settings().HASH_KEY.encode()
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+def _failures_since(session: Session, column: Any, key: str, since: datetime) -> int:
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(VerificationAttempt)
+            .where(column == key, VerificationAttempt.at >= since, VerificationAttempt.ok.is_(False))
+        ).scalar_one()
+    )
+
+
+def is_locked(session: Session, cnic: str, sender_id: str, now: Optional[datetime] = None) -> bool:
+    """Too many wrong answers for this CNIC, or from this sender, within the lock window."""
+    settings = get_settings()
+    now = now or datetime.utcnow()
+    since = now - timedelta(hours=settings.VERIFY_LOCK_HOURS)
+    by_cnic = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
+    by_sender = _failures_since(session, VerificationAttempt.sender_key, _key(sender_id), since)
+    return by_cnic >= settings.VERIFY_MAX_FAILURES or by_sender >= settings.VERIFY_MAX_FAILURES_PER_SENDER
+
+
+def _locked_outcome() -> Outcome:
+    return Outcome(
+        [Reply("utter_verification_locked", {"hours": get_settings().VERIFY_LOCK_HOURS})],
+        {"verification_answer": "locked", "verified": False, "pending_flow": "locked"},
+    )
+
+
+def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> Outcome:
+    """After a valid CNIC: not in the registry, locked, verified by phone, or ask the factor."""
+    result = verification.verify(session, cnic, phone=phone) if phone else None
+    if result is not None and result.ok:
+        return Outcome([Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": cnic})
+    if verification.verify(session, cnic).status == "not_found":
+        return Outcome(
+            [Reply("utter_cnic_not_found")],
+            {"verified": False, "verified_cnic": None, "pending_flow": "not_found"},
+        )
+    if is_locked(session, cnic, sender_id):
+        return _locked_outcome()
+    return Outcome([], {"verified": False, "verified_cnic": None})
+
+
+def answer(session: Session, cnic: str, text: str, sender_id: str, now: Optional[datetime] = None) -> Outcome:
+    """Check the CNIC issue date the person typed."""
+    now = now or datetime.utcnow()
+    if is_locked(session, cnic, sender_id, now):
+        return _locked_outcome()
+    issue_date = verification.parse_date(text)
+    if issue_date is None:
+        return Outcome([Reply("utter_invalid_date")], {"verification_answer": None})
+    result = verification.verify(session, cnic, issue_date=issue_date)
+    session.add(VerificationAttempt(cnic_key=_key(cnic), sender_key=_key(sender_id), at=now, ok=result.ok))
+    session.flush()
+    if result.ok:
+        return Outcome([Reply("utter_verified")], {"verification_answer": "ok", "verified": True, "verified_cnic": cnic})
+    if is_locked(session, cnic, sender_id, now):
+        return _locked_outcome()
+    since = now - timedelta(hours=get_settings().VERIFY_LOCK_HOURS)
+    used = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
+    remaining = max(get_settings().VERIFY_MAX_FAILURES - used, 0)
+    return Outcome([Reply("utter_verification_failed", {"remaining": remaining})], {"verification_answer": None})

@@ -1,0 +1,18 @@
+"""A reply is a domain response name plus the values for its placeholders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional
+
+
+@dataclass
+class Reply:
+    response: str
+    params: Dict[str, Any] = field(default_factory=dict)
+    custom: Optional[Dict[str, Any]] = None
+
+
+def spoken_digits(text: str) -> str:
+    """'PCMS-12345678' -> '1 2 3 4 5 6 7 8', for reading a number aloud digit by digit."""
+    return " ".join(ch for ch in text if ch.isdigit())

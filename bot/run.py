@@ -1,0 +1,137 @@
+"""Starts the whole helpline locally: action server, Rasa, console and worker, then a chat."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import ROOT, VAR_DIR, get_settings
+
+LOG_DIR = VAR_DIR / "log"
+
+DEMO_CHANNEL_ENV = {
+    # Lets `madadgar simulate` play Twilio and Telegram with correctly signed requests.
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "demo-twilio-auth-token",
+    "TWILIO_SMS_FROM": "+15005550006",
+    "TWILIO_WHATSAPP_FROM": "whatsapp:+15005550006",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5005",
+    "TELEGRAM_BOT_TOKEN": "123456:demo-telegram-token",
+    "TELEGRAM_SECRET_TOKEN": "demo-telegram-secret",
+}
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def demo_environment() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("SQLALCHEMY_WARN_20", "0")
+    if get_settings().DEMO_MODE:
+        for key, value in DEMO_CHANNEL_ENV.items():
+            env.setdefault(key, value)
+    return env
+
+
+class Services:
+    """The background processes of a local helpline, stopped together."""
+
+    def __init__(self, model: Path, env: Optional[Dict[str, str]] = None, rasa_port: int = 5005,
+                 action_port: int = 5055, console_port: Optional[int] = None) -> None:
+        self.model = model
+        self.env = env or demo_environment()
+        self.rasa_port = rasa_port
+        self.action_port = action_port
+        self.console_port = console_port or get_settings().CONSOLE_PORT
+        self.procs: List[subprocess.Popen] = []
+
+    def _start(self, name: str, args: List[str], env: Dict[str, str]) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = open(LOG_DIR / f"{name}.log", "ab")
+        self.procs.append(subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+
+    def start(self) -> None:
+        from bot.channels.credentials import write_credentials
+        from bot.runtime_config import write_endpoints
+        from bot.settings import Settings
+
+        env = dict(self.env)
+        env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
+        settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
+        endpoints = write_endpoints(VAR_DIR / "endpoints.yml", settings)
+        credentials = VAR_DIR / "credentials.yml"
+        enabled = write_credentials(credentials, settings)
+        print(f"==> channels: {', '.join(enabled)}", flush=True)
+        self._start("actions", [_bin("rasa"), "run", "actions", "--actions", "actions",
+                                "--port", str(self.action_port)], env)
+        self._start("rasa", [_bin("rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
+                             "--credentials", str(credentials), "--port", str(self.rasa_port),
+                             "--cors", "*"], env)
+        console_env = dict(env, CONSOLE_PORT=str(self.console_port))
+        self._start("console", [sys.executable, "-m", "bot.console"], console_env)
+        self._start("worker", [sys.executable, "-m", "bot.worker"], env)
+
+    def wait_ready(self, timeout: float = 600) -> None:
+        checks = {
+            "action server": f"http://127.0.0.1:{self.action_port}/health",
+            "Rasa (loading the model)": f"http://127.0.0.1:{self.rasa_port}/",
+            "staff console": f"http://127.0.0.1:{self.console_port}/login",
+        }
+        deadline = time.time() + timeout
+        for name, url in checks.items():
+            print(f"==> waiting for {name} ", end="", flush=True)
+            while True:
+                if any(p.poll() is not None for p in self.procs):
+                    print(f"\nA service stopped; see {LOG_DIR}/*.log", file=sys.stderr)
+                    raise SystemExit(1)
+                try:
+                    with urllib.request.urlopen(url, timeout=2):
+                        break
+                except Exception:
+                    if time.time() > deadline:
+                        raise SystemExit(f"\n{name} did not start; see {LOG_DIR}")
+                    print(".", end="", flush=True)
+                    time.sleep(2)
+            print(" ready", flush=True)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from bot.chat import chat
+    from bot.setup_db import setup
+    from bot.train import ensure_model
+
+    setup()
+    model = ensure_model()
+    services = Services(model)
+    try:
+        services.start()
+        services.wait_ready()
+        port = services.console_port
+        print(f"\nStaff console: http://127.0.0.1:{port}  (sign in as sup-muzaffargarh / demo)")
+        print("Try a demo persona from README.md. Type /quit to stop everything.\n")
+        chat(f"http://127.0.0.1:{services.rasa_port}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\n==> stopping services", flush=True)
+        services.stop()
+    return 0

@@ -1,0 +1,22 @@
+"""Creates or upgrades the database and loads the demo registry and staff accounts."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from bot.db import session_scope
+from bot.migrate import upgrade
+
+
+def setup(url: Optional[str] = None, synthetic_households: int = 2000) -> None:
+    """Migrate to head, then insert what is missing (idempotent: a second run adds nothing)."""
+    from bot.console.users import ensure_demo_staff
+    from bot.registry.seed import ensure_demo_registry
+
+    print("==> database: migrating", flush=True)
+    upgrade(url)
+    with session_scope(url) as session:
+        print("==> database: demo registry", flush=True)
+        ensure_demo_registry(session, synthetic_households=synthetic_households)
+        ensure_demo_staff(session)
+    print("==> database ready", flush=True)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite. Called by `make test` and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_WARN_20=0
+V=.venv/bin
+echo "==> services for the tests (PostgreSQL, Redis, Chromium from Debian)"
+scripts/ensure_services.sh
+[ -x scripts/ensure_chromium.sh ] && scripts/ensure_chromium.sh
+echo "==> lint"
+$V/ruff check bot actions tests bench
+echo "==> rasa data validate"
+$V/rasa data validate --domain domain.yml --data data --config config.yml
+echo "==> pytest (trains the model once, then runs conversation tests against it)"
+$V/pytest -p no:cacheprovider "$@"
