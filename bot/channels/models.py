@@ -1,1 +1,75 @@
-"""Tables of the channels part (filled in by its owner)."""
+"""Tables of the channels: processed webhooks, per-sender state, calls, delivery status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
+
+from bot.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ProcessedWebhook(Base):
+    """One incoming webhook (MessageSid, update_id, CallSid+step), handled once.
+
+    `reply` holds what was answered (TwiML for Twilio) so a retried webhook gets the
+    same answer without reaching the assistant a second time.
+    """
+
+    __tablename__ = "channel_processed_webhook"
+    __table_args__ = (UniqueConstraint("channel", "key", name="uq_channel_processed_key"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    key = Column(String(128), nullable=False)
+    sender = Column(String(64), nullable=True, index=True)
+    reply = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class SenderState(Base):
+    """What a text channel remembers about a sender: last numbered choices, unsent pages."""
+
+    __tablename__ = "channel_sender_state"
+    __table_args__ = (UniqueConstraint("channel", "sender", name="uq_channel_sender"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender = Column(String(64), nullable=False)
+    choices = Column(Text, nullable=True)  # JSON list of [title, payload]
+    more_text = Column(Text, nullable=True)  # the rest of a reply cut at the SMS budget
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class VoiceCall(Base):
+    """State of one phone call on the voice line, by CallSid."""
+
+    __tablename__ = "channel_voice_call"
+
+    call_sid = Column(String(64), primary_key=True)
+    language = Column(String(16), nullable=True)
+    step = Column(Integer, nullable=False, default=0)
+    no_input = Column(Integer, nullable=False, default=0)
+    misunderstood = Column(Integer, nullable=False, default=0)
+    last_prompt = Column(Text, nullable=True)
+    # keypad entry waiting for the caller's confirmation: "cnic:3520212345671"
+    pending_entry = Column(String(64), nullable=True)
+    choices = Column(Text, nullable=True)  # JSON list of [title, payload]
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class DeliveryStatus(Base):
+    """The latest delivery status Twilio reported for a message we sent."""
+
+    __tablename__ = "channel_delivery_status"
+
+    message_sid = Column(String(64), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    recipient_masked = Column(String(64), nullable=True)
+    status = Column(String(32), nullable=False)
+    error_code = Column(String(16), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,0 +1,244 @@
+"""Outbox senders: messages that start on our side (ticket updates) by SMS, WhatsApp, Telegram.
+
+Each sender's `send(recipient, text)` blocks until the message is accepted and raises
+on failure; the ticket outbox calls it from a worker, never inside an event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from typing import Any, Callable, Dict, Optional, Protocol
+
+from rasa.core.channels.channel import OutputChannel
+
+from bot.channels import store
+from bot.channels.config import missing_settings, setting
+from bot.identifiers import mask_phone, normalise_phone
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def send(self, recipient: str, text: str) -> None: ...
+
+
+class SendError(RuntimeError):
+    """A message could not be handed over to Twilio or Telegram."""
+
+
+def _twilio_client(account_sid: str, auth_token: str) -> Any:
+    from twilio.rest import Client
+
+    return Client(account_sid, auth_token)
+
+
+class TwilioSmsSender:
+    """Plain SMS through Twilio's REST API."""
+
+    def __init__(
+        self,
+        client_factory: Callable[[], Any],
+        from_number: str,
+        status_callback: Optional[str] = None,
+    ) -> None:
+        self._client_factory = client_factory
+        self._client: Any = None
+        self.from_number = from_number
+        self.status_callback = status_callback
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:  # created on first send, never at import or start-up
+            self._client = self._client_factory()
+        return self._client
+
+    def _create(self, **params: Any) -> str:
+        if self.status_callback:
+            params["status_callback"] = self.status_callback
+        message = self.client.messages.create(**params)
+        if getattr(message, "error_code", None):
+            raise SendError(f"Twilio refused the message: {message.error_code}")
+        return str(getattr(message, "sid", ""))
+
+    def send(self, recipient: str, text: str) -> None:
+        to = normalise_phone(recipient) or recipient.replace("whatsapp:", "")
+        sid = self._create(to=to, from_=self.from_number, body=text)
+        logger.info("SMS %s sent to %s", sid, mask_phone(to))
+
+
+class TwilioWhatsAppSender:
+    """WhatsApp through Twilio: free text inside the 24-hour window, else the template or SMS."""
+
+    def __init__(
+        self,
+        client_factory: Callable[[], Any],
+        from_number: str,
+        template_sid: Optional[str] = None,
+        sms_fallback: Optional[TwilioSmsSender] = None,
+        status_callback: Optional[str] = None,
+        in_window: Callable[[str], bool] = lambda to: store.within_window("twilio", to),
+    ) -> None:
+        self._sms = TwilioSmsSender(client_factory, _wa(from_number), status_callback)
+        self.template_sid = template_sid
+        self.sms_fallback = sms_fallback
+        self.in_window = in_window
+
+    def send(self, recipient: str, text: str) -> None:
+        phone = normalise_phone(recipient) or recipient.replace("whatsapp:", "")
+        to = _wa(phone)
+        if self.in_window(to):
+            sid = self._sms._create(to=to, from_=self._sms.from_number, body=text)
+        elif self.template_sid:
+            variables = json.dumps({"1": text}, ensure_ascii=False)
+            sid = self._sms._create(
+                to=to,
+                from_=self._sms.from_number,
+                content_sid=self.template_sid,
+                content_variables=variables,
+            )
+        elif self.sms_fallback is not None:
+            logger.info("WhatsApp window closed for %s: sending SMS", mask_phone(phone))
+            self.sms_fallback.send(phone, text)
+            return
+        else:
+            raise SendError("WhatsApp window closed and no template or SMS number configured")
+        logger.info("WhatsApp %s sent to %s", sid, mask_phone(phone))
+
+
+def _wa(number: str) -> str:
+    return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
+
+
+class TwilioMessagingSender:
+    """The "twilio" channel: WhatsApp for whatsapp: recipients, SMS otherwise."""
+
+    def __init__(
+        self, sms: Optional[TwilioSmsSender], whatsapp: Optional[TwilioWhatsAppSender]
+    ) -> None:
+        self.sms = sms
+        self.whatsapp = whatsapp
+
+    def send(self, recipient: str, text: str) -> None:
+        sender = self.whatsapp if recipient.startswith("whatsapp:") else self.sms
+        sender = sender or self.sms
+        if sender is None:
+            raise SendError("no Twilio number configured for this recipient")
+        sender.send(recipient, text)
+
+
+def run_coroutine_blocking(factory: Callable[[], Any]) -> Any:
+    """Run `factory()`'s coroutine to completion from sync code, even inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(factory())
+    result: Dict[str, Any] = {}
+
+    def worker() -> None:
+        try:
+            result["value"] = asyncio.run(factory())
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+class TelegramSender:
+    """Telegram messages through python-telegram-bot's Bot."""
+
+    def __init__(self, bot_factory: Callable[[], Any]) -> None:
+        self._bot_factory = bot_factory
+
+    def send(self, recipient: str, text: str) -> None:
+        async def go() -> None:
+            bot = self._bot_factory()
+            try:
+                await bot.send_message(chat_id=int(recipient), text=text)
+            finally:
+                await bot.shutdown()
+
+        run_coroutine_blocking(go)
+
+
+def telegram_bot(settings: Settings, request: Any = None) -> Any:
+    """A python-telegram-bot Bot for our token (no network until it is used)."""
+    from telegram import Bot
+
+    kwargs: Dict[str, Any] = {}
+    base = setting("TELEGRAM_API_BASE_URL", settings)
+    if base:
+        kwargs["base_url"] = base
+    if request is not None:
+        kwargs["request"] = request
+    return Bot(str(setting("TELEGRAM_BOT_TOKEN", settings)), **kwargs)
+
+
+def status_callback_url(settings: Settings) -> Optional[str]:
+    base = setting("PUBLIC_BASE_URL", settings)
+    return f"{str(base).rstrip('/')}/webhooks/twilio/status" if base else None
+
+
+def build_senders(settings: Settings) -> Dict[str, Sender]:
+    """Senders for the channels whose settings are present, by channel name."""
+    senders: Dict[str, Sender] = {}
+    sid, token = setting("TWILIO_ACCOUNT_SID", settings), setting("TWILIO_AUTH_TOKEN", settings)
+    if sid and token:
+
+        def factory() -> Any:
+            return _twilio_client(str(sid), str(token))
+
+        callback = status_callback_url(settings)
+        sms_from, wa_from = (
+            setting("TWILIO_SMS_FROM", settings),
+            setting("TWILIO_WHATSAPP_FROM", settings),
+        )
+        sms = TwilioSmsSender(factory, str(sms_from), callback) if sms_from else None
+        whatsapp = (
+            TwilioWhatsAppSender(
+                factory,
+                str(wa_from),
+                setting("TWILIO_WHATSAPP_TEMPLATE_SID", settings),
+                sms,
+                callback,
+            )
+            if wa_from
+            else None
+        )
+        if sms or whatsapp:
+            senders["twilio"] = TwilioMessagingSender(sms, whatsapp)
+        if sms:
+            senders["twilio_voice"] = sms  # a caller is answered by SMS to their number
+    if not missing_settings("telegram", settings):
+        senders["telegram"] = TelegramSender(lambda: telegram_bot(settings))
+    return senders
+
+
+class TwilioRestOutput(OutputChannel):
+    """Rasa output channel for messages Rasa starts itself (e.g. trigger_intent)."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await asyncio.to_thread(self.sender.send, recipient_id, text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list, **kwargs: Any
+    ) -> None:
+        from bot.channels.sms_text import numbered_choices
+
+        body, _ = numbered_choices(text, buttons)
+        await self.send_text_message(recipient_id, body)

@@ -1,0 +1,337 @@
+"""The voice line: Twilio Voice webhooks answered with TwiML (language menu, speech, keypad)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import store, voice_twiml
+from bot.channels.config import missing_settings, setting
+from bot.channels.store import CallState, run_db
+from bot.channels.texts import say
+from bot.channels.twilio_messaging import phone_of
+from bot.channels.twilio_security import form_params, is_from_twilio
+from bot.channels.voice_text import KeypadEntry, keypad_entry, mostly_digits, speakable
+from bot.identifiers import mask_phone
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "twilio_voice"
+PATH = "/webhooks/twilio_voice/webhook"
+LANGUAGE_CHOSEN_TEXT = "/greet"  # sent to the assistant once the caller picks a language
+HUMAN_TEXT = "/talk_to_human"  # key 0
+MAX_NO_INPUT = 2
+MAX_MISUNDERSTOOD = 3
+# Responses that mean "I did not understand"; repeated ones end the call with a callback.
+MISUNDERSTOOD_RESPONSES = {"utter_default", "utter_ask_rephrase", "utter_out_of_scope"}
+
+
+class TwilioVoiceOutput(OutputChannel):
+    """Collects the assistant's messages (text, buttons, custom payloads) for one turn."""
+
+    def __init__(self) -> None:
+        self.messages: List[Dict[str, Any]] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.messages.append(dict(message))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.messages.append({"text": text})
+
+
+class TwilioVoiceInput(InputChannel):
+    """Signed Twilio Voice webhooks, one state per CallSid, each step answered once."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Secrets come from the environment (bot.settings), not from credentials.yml."""
+        settings = get_settings()
+        missing = missing_settings(CHANNEL, settings)
+        if missing:
+            raise RasaException(f"The twilio_voice channel needs {', '.join(missing)}")
+        return cls(
+            str(setting("TWILIO_AUTH_TOKEN", settings)),
+            str(setting("PUBLIC_BASE_URL", settings)),
+            str(setting("CALL_CENTRE_NUMBER", settings)),
+            settings,
+        )
+
+    def __init__(
+        self,
+        auth_token: str,
+        public_base_url: str,
+        call_centre_number: str = "+92800026477",
+        settings: Optional[Settings] = None,
+    ) -> None:
+        self.auth_token = auth_token
+        self.public_base_url = public_base_url.rstrip("/")
+        self.call_centre_number = call_centre_number
+        self.settings = settings
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("madadgar_twilio_voice", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not is_from_twilio(request, self.auth_token, self.public_base_url):
+                return response.text("forbidden", status=403)
+            form = form_params(request)
+            call_sid = form.get("CallSid")
+            if not call_sid:
+                return response.text("missing CallSid", status=400)
+            key = f"{call_sid}:{request.args.get('step', 'start')}"
+            claim = await run_db(store.claim, CHANNEL, key, form.get("From"))
+            if not claim.first:
+                return _xml(claim.reply or voice_twiml.empty())
+            state = await run_db(store.load_call, call_sid)
+            try:
+                twiml = await self.turn(form, state, on_new_message)
+            except Exception:
+                logger.exception("Voice turn failed for %s", mask_phone(form.get("From")))
+                await run_db(store.release, CHANNEL, key)
+                twiml = self._listen(
+                    state, [say("channel_error", state.language)], state.last_prompt or ""
+                )
+            await run_db(store.save_call, state)
+            await run_db(store.save_reply, CHANNEL, key, twiml)
+            return _xml(twiml)
+
+        return bp
+
+    # ------------------------------------------------------------ one turn
+
+    def _action(self, state: CallState) -> str:
+        state.step += 1
+        return f"{self.public_base_url}{PATH}?step={state.step}"
+
+    def _listen(self, state: CallState, before: List[str], prompt: str) -> str:
+        state.last_prompt = prompt
+        return voice_twiml.listen(
+            self._action(state), before, prompt, state.language, self.settings
+        )
+
+    def _menu(self, state: CallState) -> str:
+        return voice_twiml.menu(
+            self._action(state),
+            say("voice_language_menu", "ur", CHANNEL),
+            say("voice_language_menu", "en", CHANNEL),
+            self.settings,
+        )
+
+    async def turn(
+        self,
+        form: Dict[str, str],
+        state: CallState,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> str:
+        """The TwiML answering one webhook of a call, updating `state`."""
+        if "DialCallStatus" in form:
+            if form["DialCallStatus"] in ("completed", "answered"):
+                return voice_twiml.goodbye([], state.language, self.settings)
+            return voice_twiml.goodbye(
+                [say("voice_dial_failed", state.language, CHANNEL)], state.language, self.settings
+            )
+        digits = (form.get("Digits") or "").strip("#* ")
+        speech = (form.get("SpeechResult") or "").strip()
+        if state.language is None:
+            if digits in voice_twiml.MENU_LANGUAGES:
+                state.language = voice_twiml.MENU_LANGUAGES[digits]
+                state.no_input = 0
+                return await self._ask(form, state, LANGUAGE_CHOSEN_TEXT, on_new_message)
+            if state.step > 0:  # the menu was played and got no usable key
+                state.no_input += 1
+                if state.no_input >= MAX_NO_INPUT:
+                    return await self._end(form, state, "voice_goodbye_no_input", on_new_message)
+            return self._menu(state)
+        if not digits and not speech:
+            state.no_input += 1
+            if state.no_input >= MAX_NO_INPUT:
+                return await self._end(form, state, "voice_goodbye_no_input", on_new_message)
+            return self._listen(
+                state, [say("voice_no_input", state.language, CHANNEL)], state.last_prompt or ""
+            )
+        state.no_input = 0
+        pending = state.pending_entry or ""
+        if pending and not pending.startswith("expect:"):
+            return await self._confirm(form, state, digits, on_new_message)
+        if digits:
+            return await self._keys(form, state, digits, on_new_message)
+        if mostly_digits(speech):  # numbers are never guessed from speech
+            return self._listen(state, [], say("voice_keypad_prompt", state.language, CHANNEL))
+        return await self._ask(form, state, speech, on_new_message)
+
+    async def _keys(
+        self, form: Dict[str, str], state: CallState, digits: str, on_new_message: Callable
+    ) -> str:
+        if digits == "9":
+            return self._listen(state, [], state.last_prompt or "")
+        if digits == "0":
+            return await self._ask(form, state, HUMAN_TEXT, on_new_message)
+        choices = state.choices or []
+        if len(digits) <= 2 and digits.isdigit() and 1 <= int(digits) <= len(choices):
+            return await self._ask(form, state, choices[int(digits) - 1][1], on_new_message)
+        expected = (state.pending_entry or "")[len("expect:") :] or None
+        entry = keypad_entry(digits, expected)
+        if entry is None:
+            return self._listen(state, [], say("voice_keypad_unclear", state.language, CHANNEL))
+        state.pending_entry = entry.encode()
+        return self._listen(
+            state,
+            [],
+            say("voice_readback", state.language, CHANNEL, digits=entry.read_back(state.language)),
+        )
+
+    async def _confirm(
+        self, form: Dict[str, str], state: CallState, digits: str, on_new_message: Callable
+    ) -> str:
+        entry = KeypadEntry.decode(state.pending_entry)
+        assert entry is not None
+        if digits == "1":
+            state.pending_entry = None
+            return await self._ask(form, state, entry.value, on_new_message)
+        if digits == "2":
+            state.pending_entry = f"expect:{entry.kind}"
+            return self._listen(state, [], say("voice_keypad_prompt", state.language, CHANNEL))
+        if digits and len(digits) > 2:  # typed a new number straight away
+            state.pending_entry = f"expect:{entry.kind}"
+            return await self._keys(form, state, digits, on_new_message)
+        return self._listen(
+            state,
+            [],
+            say("voice_readback", state.language, CHANNEL, digits=entry.read_back(state.language)),
+        )
+
+    def _metadata(self, form: Dict[str, str], state: CallState, **extra: Any) -> Dict[str, Any]:
+        meta = {
+            "language": state.language,
+            "phone": phone_of(form.get("From") or ""),
+            "call_sid": state.call_sid,
+        }
+        meta.update(extra)
+        return meta
+
+    async def _ask(
+        self, form: Dict[str, str], state: CallState, text: str, on_new_message: Callable
+    ) -> str:
+        """Pass the caller's words to the assistant and speak its answer."""
+        collector = TwilioVoiceOutput()
+        await on_new_message(
+            UserMessage(
+                text,
+                collector,
+                form.get("From"),
+                input_channel=CHANNEL,
+                message_id=f"{state.call_sid}:{state.step}",
+                metadata=self._metadata(form, state),
+            )
+        )
+        return await self.speak(form, state, collector.messages, on_new_message)
+
+    async def speak(
+        self,
+        form: Dict[str, str],
+        state: CallState,
+        messages: List[Dict[str, Any]],
+        on_new_message: Callable,
+    ) -> str:
+        """TwiML for the assistant's messages: speech, numbered keys, dialling or hanging up."""
+        lang = state.language
+        if any(m.get("utter_action") in MISUNDERSTOOD_RESPONSES for m in messages):
+            state.misunderstood += 1
+            if state.misunderstood >= MAX_MISUNDERSTOOD:
+                return await self._end(form, state, "voice_goodbye_misunderstood", on_new_message)
+        else:
+            state.misunderstood = 0
+        texts: List[str] = []
+        choices: List[tuple] = []
+        dial_to: Optional[str] = None
+        hang_up = False
+        state.pending_entry = None
+        for m in messages:
+            if m.get("text"):
+                texts.append(speakable(str(m["text"]), lang))
+            for button in m.get("buttons") or []:
+                choices.append((str(button.get("title", "")), str(button.get("payload", ""))))
+                texts.append(
+                    say(
+                        "voice_choice",
+                        lang,
+                        CHANNEL,
+                        title=speakable(choices[-1][0], lang),
+                        number=len(choices),
+                    )
+                )
+            custom = m.get("custom") or {}
+            if isinstance(custom, dict):
+                if custom.get("dial"):
+                    dial_to = self._dial_number(custom["dial"])
+                hang_up = hang_up or bool(custom.get("hangup"))
+                if custom.get("keypad"):
+                    state.pending_entry = f"expect:{custom['keypad']}"
+        state.choices = choices
+        texts = [t for t in texts if t]
+        if dial_to:
+            return voice_twiml.dial(
+                self._action(state),
+                texts + [say("voice_dial", lang, CHANNEL)],
+                dial_to,
+                lang,
+                self.settings,
+            )
+        if hang_up:
+            return voice_twiml.goodbye(texts, lang, self.settings)
+        prompt = " ".join(texts[-1:] + [say("voice_repeat_hint", lang, CHANNEL)])
+        return self._listen(state, texts[:-1], prompt)
+
+    def _dial_number(self, value: Any) -> str:
+        if value is True or value in ("call_centre", "call_center"):
+            return self.call_centre_number
+        return str(value)
+
+    async def _end(
+        self, form: Dict[str, str], state: CallState, goodbye: str, on_new_message: Callable
+    ) -> str:
+        """End the call kindly, asking the assistant to open a callback ticket."""
+        reason = "no_input" if goodbye == "voice_goodbye_no_input" else "misunderstood"
+        logger.info("Ending call %s (%s) with a callback offer", state.call_sid, reason)
+        if state.language:
+            try:
+                await on_new_message(
+                    UserMessage(
+                        HUMAN_TEXT,
+                        TwilioVoiceOutput(),
+                        form.get("From"),
+                        input_channel=CHANNEL,
+                        metadata=self._metadata(form, state, callback_only=True, reason=reason),
+                    )
+                )
+            except Exception:
+                logger.exception("Callback request failed for call %s", state.call_sid)
+        lang = state.language or "ur"
+        texts = [say(goodbye, lang, CHANNEL)]
+        if state.language is None:  # still at the menu: say it in both languages
+            texts.append(say(goodbye, "en", CHANNEL))
+        return voice_twiml.goodbye(texts, lang, self.settings)
+
+
+def _xml(twiml: str) -> HTTPResponse:
+    return response.text(twiml, content_type="text/xml")

@@ -1,0 +1,64 @@
+"""The phone simulator plays signed Twilio and Telegram requests against a running server."""
+
+from typing import List
+
+import pytest
+
+from bot.channels.senders import telegram_bot
+from bot.channels.simulate import run
+from bot.channels.telegram import TelegramInput
+from bot.channels.twilio_messaging import TwilioMessagingInput
+from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.settings import get_settings
+
+
+@pytest.fixture()
+def server(channel_env, live):
+    return live([TwilioMessagingInput.from_credentials({}), TwilioVoiceInput.from_credentials({})])
+
+
+def test_sms_simulation_prints_the_reply(server):
+    lines: List[str] = []
+    assert run("sms", server.url, "+923001234567", ["salam"], 0, lines.append) == 0
+    assert lines == ["bot> echo: salam"]
+
+
+def test_voice_simulation_follows_the_menu_and_keypad(server, assistant):
+    lines: List[str] = []
+    run(
+        "voice",
+        server.url,
+        "+923001234567",
+        ["dtmf:2", "#3520212345671", "dtmf:1"],
+        0,
+        lines.append,
+    )
+    text = "\n".join(lines)
+    assert "For English, press 2." in text
+    assert "three five two zero two" in text
+    assert assistant.received[-1].text == "3520212345671"
+
+
+def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeypatch, assistant):
+    from bot.channels.simulate_telegram import FakeBotApi
+    from bot.settings import reset_settings
+
+    api = FakeBotApi(0).start()
+    port = int(api.base_url.split(":")[2].split("/")[0])
+    api.stop()  # free the port for the simulator's own stand-in
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    reset_settings()
+    server = live([TelegramInput(telegram_bot(get_settings()), "telegram-secret")])
+    lines: List[str] = []
+    run("telegram", server.url, "+923001234567", ["/start", "lang:en", "hello"], port, lines.append)
+    text = "\n".join(lines)
+    assert "[English -> lang:en]" in text
+    assert "echo: hello" in text
+    assert assistant.received[0].metadata == {"language": "en"}
+
+
+def test_without_the_secrets_the_simulator_says_which_env_to_set(monkeypatch):
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    lines: List[str] = []
+    assert run("sms", "http://127.0.0.1:1", "+923001234567", ["x"], 0, lines.append) == 2
+    assert "TWILIO_AUTH_TOKEN" in lines[0]

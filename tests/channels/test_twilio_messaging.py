@@ -1,0 +1,158 @@
+"""SMS and WhatsApp webhook: signatures, once per MessageSid, TwiML replies fit for the medium."""
+
+import xml.etree.ElementTree as ET
+from typing import Dict, List
+
+import httpx
+import pytest
+
+from bot.channels import store
+from bot.channels.sms_text import segment_count
+from bot.channels.twilio_messaging import TwilioMessagingInput
+from tests.channels.conftest import PUBLIC, TOKEN
+from tests.channels.helpers import twilio_headers
+
+PATH = "/webhooks/twilio/webhook"
+
+
+@pytest.fixture()
+def server(channel_env, live):
+    return live([TwilioMessagingInput.from_credentials({})])
+
+
+def message(
+    body: str = "salam", sid: str = "SM1", sender: str = "+923001234567", **extra
+) -> Dict[str, str]:
+    params = {
+        "MessageSid": sid,
+        "AccountSid": "AC1",
+        "From": sender,
+        "To": "+15005550006",
+        "Body": body,
+        "NumMedia": "0",
+    }
+    params.update(extra)
+    return params
+
+
+def post(server, params: Dict[str, str], signed: bool = True, path: str = PATH) -> httpx.Response:
+    headers = twilio_headers(TOKEN, PUBLIC + path, params) if signed else {}
+    return httpx.post(server.url + path, data=params, headers=headers)
+
+
+def texts(reply: httpx.Response) -> List[str]:
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("text/xml")
+    return [m.text or "" for m in ET.fromstring(reply.text).iter("Message")]
+
+
+def test_signed_message_reaches_the_assistant_with_the_phone_and_is_answered_in_twiml(
+    server, assistant
+):
+    assert texts(post(server, message("meri qist nahi aayi"))) == ["echo: meri qist nahi aayi"]
+    [received] = assistant.received
+    assert received.sender_id == "+923001234567"
+    assert received.input_channel == "twilio"
+    assert received.metadata == {"phone": "+923001234567", "medium": "sms"}
+
+
+def test_forged_or_unsigned_requests_are_refused_and_reach_nothing(server, assistant):
+    assert post(server, message(), signed=False).status_code == 403
+    forged = message()
+    headers = twilio_headers("wrong-token", PUBLIC + PATH, forged)
+    assert httpx.post(server.url + PATH, data=forged, headers=headers).status_code == 403
+    # signed for other parameters than those sent
+    headers = twilio_headers(TOKEN, PUBLIC + PATH, message("hello"))
+    assert (
+        httpx.post(server.url + PATH, data=message("transfer"), headers=headers).status_code == 403
+    )
+    assert assistant.received == []
+
+
+def test_a_retried_message_sid_is_processed_once_and_gets_the_same_reply(server, assistant):
+    first = post(server, message("status", sid="SM42"))
+    again = post(server, message("status", sid="SM42"))
+    assert texts(again) == texts(first) == ["echo: status"]
+    assert len(assistant.received) == 1
+
+
+def test_a_picture_without_text_gets_a_kind_reply_in_the_users_language(server, assistant):
+    server.app.ctx.agent.languages["whatsapp:+923001234567"] = "ur"
+    reply = post(
+        server,
+        message(
+            "",
+            sid="SM7",
+            sender="whatsapp:+923001234567",
+            NumMedia="1",
+            MediaContentType0="audio/ogg",
+            MediaUrl0="https://api.twilio.com/x",
+        ),
+    )
+    [text] = texts(reply)
+    assert "وائس نوٹ" in text and "+15005550006" in text  # explains how to reach the voice line
+    assert assistant.received == []
+
+
+def test_buttons_are_numbered_and_a_reply_of_1_sends_the_first_payload(server, assistant):
+    assistant.replies = [
+        {
+            "text": "Kis programme ke baare mein?",
+            "buttons": [
+                {"title": "Kafaalat", "payload": '/programme_info{"programme": "kafaalat"}'},
+                {"title": "Nashonuma", "payload": '/programme_info{"programme": "nashonuma"}'},
+            ],
+        }
+    ]
+    [text] = texts(post(server, message("programme", sid="SM1")))
+    assert text == "Kis programme ke baare mein?\n1. Kafaalat\n2. Nashonuma"
+    assistant.replies = [{"text": "echo"}]
+    post(server, message("2", sid="SM2"))
+    assert assistant.received[-1].text == '/programme_info{"programme": "nashonuma"}'
+
+
+def test_a_long_urdu_sms_reply_stays_within_the_segment_budget_and_more_gives_the_rest(
+    server, assistant
+):
+    sentence = "آپ کی کفالت کی قسط اس مہینے کی پندرہ تاریخ کے بعد جاری کی جائے گی۔ "
+    assistant.replies = [{"text": sentence * 6}]
+    server.app.ctx.agent.languages["+923001234567"] = "ur"
+    [first] = texts(post(server, message("qist", sid="SM1")))
+    assert segment_count(first) <= 2  # SMS_MAX_SEGMENTS=2 in the test environment
+    assert first.endswith("باقی کے لیے مزید لکھیں۔")
+    [second] = texts(post(server, message("مزید", sid="SM2")))
+    assert segment_count(second) <= 2 and sentence.strip() in second
+    assert len(assistant.received) == 1  # "more" was answered by the channel itself
+
+
+def test_whatsapp_gets_the_whole_reply_with_numbered_choices(server, assistant):
+    assistant.replies = [
+        {"text": "Lambi baat. " * 40, "buttons": [{"title": "Haan", "payload": "/affirm"}]}
+    ]
+    [text] = texts(post(server, message("x", sender="whatsapp:+923001234567")))
+    assert text.count("Lambi baat.") == 40 and text.endswith("1. Haan")
+    assert assistant.received[0].metadata["medium"] == "whatsapp"
+
+
+def test_delivery_status_callbacks_are_recorded(server, assistant):
+    params = {
+        "MessageSid": "SM99",
+        "MessageStatus": "delivered",
+        "To": "+923001234567",
+        "From": "+15005550006",
+        "AccountSid": "AC1",
+    }
+    assert post(server, params, path="/webhooks/twilio/status").status_code == 204
+    assert store.delivery_status("SM99") == "delivered"
+    params["MessageStatus"] = "undelivered"
+    assert post(server, params).status_code == 204  # status sent to the main webhook too
+    assert store.delivery_status("SM99") == "undelivered"
+    assert assistant.received == []
+
+
+def test_an_assistant_failure_gets_an_apology_and_a_retry_is_handled_again(server, assistant):
+    assistant.fail_next = 1
+    [apology] = texts(post(server, message("hi", sid="SM5")))
+    assert "Maazrat" in apology
+    assert texts(post(server, message("hi", sid="SM5"))) == ["echo: hi"]
+    assert len(assistant.received) == 2

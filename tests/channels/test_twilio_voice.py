@@ -1,0 +1,195 @@
+"""Voice line: language menu, Gather per language, keypad numbers read back, graceful endings."""
+
+import xml.etree.ElementTree as ET
+from typing import Dict, Optional
+
+import httpx
+import pytest
+
+from bot.channels.twilio_voice import TwilioVoiceInput
+from tests.channels.conftest import PUBLIC, TOKEN
+from tests.channels.helpers import twilio_headers
+
+PATH = "/webhooks/twilio_voice/webhook"
+
+
+class Call:
+    """A caller on the line: follows each <Gather action> like Twilio does."""
+
+    def __init__(self, server, sid: str = "CA1", caller: str = "+923001234567") -> None:
+        self.server, self.sid, self.caller = server, sid, caller
+        self.action: Optional[str] = None
+
+    def post(self, url: str, extra: Dict[str, str], signed: bool = True) -> httpx.Response:
+        params = {
+            "CallSid": self.sid,
+            "From": self.caller,
+            "To": "+15005550006",
+            "AccountSid": "AC1",
+            **extra,
+        }
+        headers = twilio_headers(TOKEN, url, params) if signed else {}
+        return httpx.post(self.server.url + url[len(PUBLIC) :], data=params, headers=headers)
+
+    def twiml(self, reply: httpx.Response) -> ET.Element:
+        assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/xml")
+        root = ET.fromstring(reply.text)  # valid XML
+        gather = root.find("Gather")
+        dial = root.find("Dial")
+        self.action = (
+            gather.get("action")
+            if gather is not None
+            else (dial.get("action") if dial is not None else None)
+        )
+        return root
+
+    def ring(self) -> ET.Element:
+        return self.twiml(self.post(PUBLIC + PATH, {"CallStatus": "ringing"}))
+
+    def press(self, digits: str) -> ET.Element:
+        return self.twiml(self.post(self.action, {"CallStatus": "in-progress", "Digits": digits}))
+
+    def speak(self, words: str) -> ET.Element:
+        return self.twiml(
+            self.post(self.action, {"CallStatus": "in-progress", "SpeechResult": words})
+        )
+
+    def silence(self) -> ET.Element:
+        return self.twiml(self.post(self.action, {"CallStatus": "in-progress"}))
+
+
+def said(root: ET.Element) -> str:
+    return " ".join(s.text or "" for s in root.iter("Say"))
+
+
+@pytest.fixture()
+def call(channel_env, live):
+    return Call(live([TwilioVoiceInput.from_credentials({})]))
+
+
+def test_the_call_opens_with_a_keypad_language_menu(call, assistant):
+    root = call.ring()
+    gather = root.find("Gather")
+    assert gather.get("input") == "dtmf" and gather.get("numDigits") == "1"
+    languages = [s.get("language") for s in gather.iter("Say")]
+    assert languages == ["ur-IN", "en-IN"]
+    assert "ایک دبائیں" in said(root) and "press 2" in said(root)
+    assert assistant.received == []
+
+
+@pytest.mark.parametrize(
+    "key, language, stt, tts", [("1", "ur", "ur-PK", "ur-IN"), ("2", "en", "en-IN", "en-IN")]
+)
+def test_the_chosen_language_sets_gather_and_voice_and_reaches_the_assistant(
+    call, assistant, key, language, stt, tts
+):
+    assistant.replies = [{"text": "Assalam o alaikum. Main aap ki kya madad kar sakta hoon?"}]
+    call.ring()
+    root = call.press(key)
+    gather = root.find("Gather")
+    assert gather.get("input") == "speech dtmf"
+    assert gather.get("language") == stt
+    assert "kafaalat" in gather.get("hints") and "BISP" in gather.get("hints")
+    assert gather.get("finishOnKey") == "#"
+    assert {s.get("language") for s in root.iter("Say")} == {tts}
+    [greet] = assistant.received
+    assert greet.text == "/greet"
+    assert greet.metadata["language"] == language and greet.metadata["phone"] == "+923001234567"
+    assert greet.input_channel == "twilio_voice"
+
+
+def test_a_cnic_is_typed_read_back_digit_by_digit_and_sent_only_when_confirmed(call, assistant):
+    call.ring()
+    call.press("2")
+    root = call.press("3520212345671#")
+    assert "three five two zero two, one two three four five six seven, one" in said(root)
+    assert len(assistant.received) == 1  # not yet sent
+    call.press("1")
+    assert assistant.received[-1].text == "3520212345671"
+    assert assistant.received[-1].metadata["language"] == "en"
+
+
+def test_pressing_2_at_the_read_back_asks_for_the_number_again(call, assistant):
+    call.ring()
+    call.press("1")
+    call.press("3520212345671")
+    root = call.press("2")
+    assert "ہیش" in said(root)
+    call.press("3520212345672")
+    call.press("1")
+    assert assistant.received[-1].text == "3520212345672"
+
+
+def test_numbers_are_never_taken_from_speech(call, assistant):
+    call.ring()
+    call.press("2")
+    root = call.speak("my CNIC is 35202 1234567 1")
+    assert "keypad" in said(root)
+    assert len(assistant.received) == 1
+
+
+def test_spoken_replies_have_no_links_or_emoji_and_offer_a_repeat(call, assistant):
+    assistant.replies = [
+        {"text": "Apni qist check karein 😀 https://bisp.gov.pk par. Rs. 13,500 milenge."}
+    ]
+    call.ring()
+    root = call.press("2")
+    text = said(root)
+    assert "http" not in text and "😀" not in text and "13500 rupees" in text
+    assert "press 9" in text
+    assistant.replies = [{"text": "Something else"}]
+    again = call.press("9")
+    assert "13500 rupees" in said(again)
+    assert len(assistant.received) == 1
+
+
+def test_silence_twice_ends_the_call_with_a_callback_offer(call, assistant):
+    call.ring()
+    call.press("2")
+    first = call.silence()
+    assert first.find("Gather") is not None and "did not hear" in said(first)
+    root = call.silence()
+    assert root.find("Hangup") is not None and root.find("Gather") is None
+    assert "call you back" in said(root)
+    callback = assistant.received[-1]
+    assert callback.text == "/talk_to_human" and callback.metadata["callback_only"] is True
+
+
+def test_no_key_at_the_menu_twice_hangs_up_instead_of_looping(call, assistant):
+    call.ring()
+    assert call.silence().find("Gather") is not None
+    root = call.silence()
+    assert root.find("Hangup") is not None
+
+
+def test_repeated_misunderstanding_ends_gracefully(call, assistant):
+    call.ring()
+    call.press("2")
+    assistant.replies = [{"text": "Sorry?", "utter_action": "utter_default"}]
+    call.speak("blah")
+    call.speak("blah blah")
+    root = call.speak("blah blah blah")
+    assert root.find("Hangup") is not None and "call you back" in said(root)
+
+
+def test_a_dial_payload_connects_to_the_call_centre(call, assistant):
+    call.ring()
+    call.press("2")
+    assistant.replies = [{"text": "Connecting."}, {"custom": {"dial": "call_centre"}}]
+    root = call.speak("insaan se baat karni hai")
+    assert root.find("Dial").text == "+92800026477"
+    failed = call.twiml(call.post(call.action, {"DialCallStatus": "no-answer"}))
+    assert failed.find("Hangup") is not None and "could not take your call" in said(failed)
+
+
+def test_a_retried_step_gets_the_same_twiml_without_asking_again(call, assistant):
+    call.ring()
+    action = call.action
+    first = call.post(action, {"CallStatus": "in-progress", "Digits": "2"})
+    again = call.post(action, {"CallStatus": "in-progress", "Digits": "2"})
+    assert again.text == first.text
+    assert len(assistant.received) == 1
+
+
+def test_unsigned_voice_webhooks_are_refused(call, assistant):
+    assert call.post(PUBLIC + PATH, {"CallStatus": "ringing"}, signed=False).status_code == 403
