@@ -1,0 +1,83 @@
+"""Queues messages to the citizen in the outbox, in the same transaction as the change."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any, Mapping, Optional, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.identifiers import normalise_phone
+from bot.tickets.constants import OUTBOX_PENDING
+from bot.tickets.models import OutboxMessage, Ticket
+
+log = logging.getLogger(__name__)
+
+ASSIGNED = "utter_notify_ticket_assigned"
+ESCALATED = "utter_notify_ticket_escalated"
+STAFF_REPLY = "utter_notify_staff_reply"
+RESOLVED_CONFIRM = "utter_notify_resolved_confirm"
+REOPENED = "utter_notify_ticket_reopened"
+CLOSED = "utter_notify_ticket_closed"
+OMBUDSMAN = "utter_notify_ombudsman_referral"
+RESPONSES = (ASSIGNED, ESCALATED, STAFF_REPLY, RESOLVED_CONFIRM, REOPENED, CLOSED, OMBUDSMAN)
+
+
+def citizen_address(ticket: Ticket) -> Optional[Tuple[str, str]]:
+    """(channel, recipient) to reach the citizen, or None when there is no way.
+
+    A voice call cannot be called back by the assistant, so voice tickets are
+    answered by SMS to the caller's number.
+    """
+    if ticket.channel == "twilio_voice":
+        phone = ticket.phone or normalise_phone(ticket.sender_id or "")
+        return ("twilio", phone) if phone else None
+    if ticket.sender_id:
+        return ticket.channel, ticket.sender_id
+    if ticket.phone:
+        return "twilio", ticket.phone
+    return None
+
+
+def queue_message(
+    session: Session,
+    ticket: Ticket,
+    response: str,
+    dedupe_key: str,
+    now: datetime,
+    language: Optional[str] = None,
+    **params: Any,
+) -> Optional[OutboxMessage]:
+    """Queue `response` for the ticket's citizen once per dedupe_key; None if unreachable."""
+    address = citizen_address(ticket)
+    if address is None:
+        log.info("ticket %s: no channel to tell the citizen (%s)", ticket.number, response)
+        return None
+    existing = session.execute(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    channel, recipient = address
+    message = OutboxMessage(
+        ticket_id=ticket.id,
+        channel=channel,
+        recipient=recipient,
+        language=language or ticket.language,
+        response=response,
+        params=json.dumps({"ticket_id": ticket.number, **params}, ensure_ascii=False),
+        status=OUTBOX_PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        dedupe_key=dedupe_key,
+    )
+    session.add(message)
+    return message
+
+
+def message_params(message: OutboxMessage) -> Mapping[str, Any]:
+    return json.loads(message.params or "{}")

@@ -1,0 +1,79 @@
+"""Runs the escalation pass and outbox delivery every N seconds in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Mapping, Optional, Tuple
+
+from sqlalchemy.orm import Session
+
+from bot.i18n import Responses
+from bot.settings import get_settings
+from bot.tickets.deadlines import Clock, utcnow
+from bot.tickets.escalation import EscalationSummary, run_escalation_pass
+from bot.tickets.outbox import DeliverySummary, Sender, deliver_pending
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    """In-process scheduler; several replicas may run one each (the pass is race-safe)."""
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        interval_seconds: Optional[float] = None,
+        clock: Clock = utcnow,
+        senders: Optional[Mapping[str, Sender]] = None,
+        responses: Optional[Responses] = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.interval = (
+            interval_seconds
+            if interval_seconds is not None
+            else get_settings().SCHEDULER_INTERVAL_SECONDS
+        )
+        self.clock = clock
+        self.senders = senders
+        self.responses = responses
+        self.runs = 0
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def run_once(self) -> Tuple[EscalationSummary, Optional[DeliverySummary]]:
+        """One escalation pass, then one delivery round when senders were given."""
+        now = self.clock()
+        escalation = run_escalation_pass(self.session_factory, now)
+        delivery = None
+        if self.senders:
+            delivery = deliver_pending(self.session_factory, self.senders, now, self.responses)
+        self.runs += 1
+        return escalation, delivery
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - the next tick tries again
+                log.exception("ticket scheduler pass failed")
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        """Start the background thread (once)."""
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="ticket-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to finish and wait for it."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
