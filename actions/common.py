@@ -48,7 +48,9 @@ def say(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     """Send domain responses; the NLG picks the language and channel variation."""
     for reply in replies:
         if reply.custom:
-            dispatcher.utter_message(response=reply.response, json_message=reply.custom, **reply.params)
+            dispatcher.utter_message(
+                response=reply.response, json_message=reply.custom, **reply.params
+            )
         else:
             dispatcher.utter_message(response=reply.response, **reply.params)
 

@@ -6,11 +6,12 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import conversation_context, entity_value, latest_text, say
+from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, file_complaint, guess_category, parse_amount
 from bot.assistant.people import person_context
@@ -19,9 +20,16 @@ from bot.db import session_scope
 from bot.registry.districts import find_district
 
 COMPLAINT_SLOTS = [
-    "complaint_category", "complaint_description", "complaint_place", "complaint_details", "amount",
+    "complaint_category",
+    "complaint_description",
+    "complaint_place",
+    "complaint_details",
+    "amount",
 ]
-_DONT_KNOW = re.compile(r"pata nahi|pata nai|maloom nahi|معلوم نہیں|پتہ نہیں|پتا نہیں|don'?t know|dont know|not sure|no idea", re.I)
+_DONT_KNOW = re.compile(
+    r"pata nahi|pata nai|maloom nahi|معلوم نہیں|پتہ نہیں|پتا نہیں|don'?t know|dont know|not sure|no idea",
+    re.I,
+)
 
 
 class ActionStartComplaint(Action):
@@ -30,7 +38,11 @@ class ActionStartComplaint(Action):
     def name(self) -> Text:
         return "action_start_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if answer_pending_confirmation(dispatcher, tracker):
+            return [ActiveLoop(None), FollowupAction("action_listen")]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = latest_text(tracker)
         if intent == "affirm" and tracker.get_slot("offer") == "complaint":
@@ -61,7 +73,11 @@ class ValidateComplaintForm(FormValidationAction):
         return "validate_complaint_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> List[Text]:
         category = tracker.get_slot("complaint_category")
         needed = ["cnic"]
@@ -78,7 +94,11 @@ class ValidateComplaintForm(FormValidationAction):
         return needed
 
     def validate_cnic(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
         if not check.ok:
@@ -87,7 +107,11 @@ class ValidateComplaintForm(FormValidationAction):
         return {"cnic": check.digits}
 
     def validate_district(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
         if district is None:
@@ -96,7 +120,11 @@ class ValidateComplaintForm(FormValidationAction):
         return {"district": district.name}
 
     def validate_amount(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         text = str(slot_value or "")
         value = parse_amount(entity_value(tracker, "amount") or text)
@@ -108,18 +136,29 @@ class ValidateComplaintForm(FormValidationAction):
         return {"amount": None}
 
     def validate_complaint_place(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         return {"complaint_place": str(slot_value or "")[:500] or None}
 
     def validate_complaint_details(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         text = str(slot_value or "").strip()
         if not text:
             return {"complaint_details": None}
         description = tracker.get_slot("complaint_description") or ""
-        return {"complaint_details": text[:2000], "complaint_description": (description + "\n" + text).strip()[:2000]}
+        return {
+            "complaint_details": text[:2000],
+            "complaint_description": (description + "\n" + text).strip()[:2000],
+        }
 
 
 class ActionSubmitComplaint(Action):
@@ -128,7 +167,9 @@ class ActionSubmitComplaint(Action):
     def name(self) -> Text:
         return "action_submit_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         context = conversation_context(tracker)
         amount: Optional[str] = tracker.get_slot("amount")
         draft = ComplaintDraft(
@@ -155,6 +196,12 @@ class ActionDeclineOffer(Action):
     def name(self) -> Text:
         return "action_decline_offer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("offer", None), SlotSet("complaint_category", None), SlotSet("complaint_description", None)]
+        return [
+            SlotSet("offer", None),
+            SlotSet("complaint_category", None),
+            SlotSet("complaint_description", None),
+        ]

@@ -10,12 +10,21 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import conversation_context, entity_value, language_of, latest_text, say
+from actions.common import (
+    conversation_context,
+    entity_value,
+    language_of,
+    latest_text,
+    metadata_of,
+    say,
+)
+from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off, ticket_status
 from bot.assistant.handoff import dial_if_open
 from bot.assistant.info import office_location, programme_info
 from bot.db import session_scope
 from bot.i18n import LANGUAGES, requested_language
+from bot.identifiers import ascii_digits
 from bot.registry.districts import find_district
 
 
@@ -26,7 +35,9 @@ def _recent_user_texts(tracker: Tracker, count: int = 4) -> List[str]:
 
 def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
     context = conversation_context(tracker)
-    dial = dial_if_open(context["channel"])
+    # The voice line asks for a call back (no dialling) when it hangs up on silence.
+    callback_only = bool(metadata_of(tracker).get("callback_only"))
+    dial = None if callback_only else dial_if_open(context["channel"])
     if dial:
         say(dispatcher, [dial])
         return
@@ -52,7 +63,9 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         open_handoff(dispatcher, tracker, "asked for a person")
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("fallback_count", 0)]
 
@@ -70,7 +83,9 @@ class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
         if _previous_intent(tracker) != "nlu_fallback":
             misses = 1
@@ -93,7 +108,9 @@ class ActionChangeLanguage(Action):
     def name(self) -> Text:
         return "action_change_language"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         wanted = requested_language(latest_text(tracker))
         if wanted is None:
             dispatcher.utter_message(response="utter_ask_language")
@@ -113,7 +130,9 @@ class ActionHandleInform(Action):
     def name(self) -> Text:
         return "action_handle_inform"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         text = latest_text(tracker).strip()
         if tracker.get_slot("pending_flow") == "language":
             choice = _MENU_CHOICE.get(re.sub(r"\D", "", text)) or requested_language(text)
@@ -135,6 +154,10 @@ class ActionHandleInform(Action):
         if programme:
             say(dispatcher, programme_info(programme))
             return []
+        if sum(ch.isdigit() for ch in ascii_digits(text)) >= 6:
+            # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.
+            say(dispatcher, identity.cnic_problem(identity.read_cnic(text)))
+            return []
         dispatcher.utter_message(response="utter_rephrase")
         return []
 
@@ -143,7 +166,9 @@ class ActionProgrammeInfo(Action):
     def name(self) -> Text:
         return "action_programme_info"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         say(dispatcher, programme_info(entity_value(tracker, "programme"), latest_text(tracker)))
         return []
 
@@ -164,7 +189,11 @@ class ActionOfficeLocation(Action):
     def name(self) -> Text:
         return "action_office_location"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say(dispatcher, office_location(str(tracker.get_slot("district") or ""), language_of(tracker)))
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        say(
+            dispatcher,
+            office_location(str(tracker.get_slot("district") or ""), language_of(tracker)),
+        )
         return []
-

@@ -9,8 +9,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, entity_value, language_of, say
-from bot.assistant.complaints import awaiting_confirmation, confirm, ticket_status, tickets_of_citizen
+from actions.common import channel_of, entity_value, language_of, latest_text, say
+from bot.assistant.complaints import (
+    awaiting_confirmation,
+    confirm,
+    resolution_answer,
+    ticket_status,
+    tickets_of_citizen,
+)
 from bot.assistant.replies import Reply
 from bot.db import session_scope
 from bot.identifiers import check_ticket_number
@@ -21,14 +27,26 @@ class ValidateTicketForm(FormValidationAction):
         return "validate_ticket_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> List[Text]:
-        if not tracker.get_slot("ticket_id") and tracker.get_slot("verified") and tracker.get_slot("verified_cnic"):
+        if (
+            not tracker.get_slot("ticket_id")
+            and tracker.get_slot("verified")
+            and tracker.get_slot("verified_cnic")
+        ):
             return []
         return domain_slots
 
     def validate_ticket_id(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         check = check_ticket_number(entity_value(tracker, "ticket_id") or str(slot_value or ""))
         if not check.ok:
@@ -41,14 +59,18 @@ class ActionTicketStatus(Action):
     def name(self) -> Text:
         return "action_ticket_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         language = language_of(tracker)
         number = tracker.get_slot("ticket_id")
         with session_scope() as session:
             if number:
                 replies = ticket_status(session, str(number), language)
             else:
-                replies = tickets_of_citizen(session, str(tracker.get_slot("verified_cnic")), language)
+                replies = tickets_of_citizen(
+                    session, str(tracker.get_slot("verified_cnic")), language
+                )
         say(dispatcher, replies)
         return [SlotSet("ticket_id", None)]
 
@@ -59,10 +81,35 @@ class ActionConfirmOrContinue(Action):
     def name(self) -> Text:
         return "action_confirm_or_continue"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         with session_scope() as session:
             ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
-            replies = confirm(session, ticket, intent == "affirm", language_of(tracker)) if ticket else None
+            replies = (
+                confirm(session, ticket, intent == "affirm", language_of(tracker))
+                if ticket
+                else None
+            )
         say(dispatcher, replies or [Reply("utter_anything_else")])
         return []
+
+
+def answer_pending_confirmation(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """If a resolved ticket of this conversation waits for a yes/no and this message is one, record it.
+
+    The question was sent by the outbox, outside the dialogue, so any flow's first action
+    checks for it: "nahi hua, paise abhi tak nahi mile" must reopen, not start a new flow.
+    """
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    answer = resolution_answer(intent, latest_text(tracker))
+    if answer is None:
+        return False
+    with session_scope() as session:
+        ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
+        if ticket is None:
+            return False
+        replies = confirm(session, ticket, answer, language_of(tracker))
+    say(dispatcher, replies)
+    return True

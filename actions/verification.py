@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity_value, language_of, latest_text, say, sender_phone
+from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
 from bot.db import session_scope
 
@@ -22,7 +23,11 @@ class ActionStartFlow(Action):
     def name(self) -> Text:
         return "action_start_flow"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if answer_pending_confirmation(dispatcher, tracker):
+            return [ActiveLoop(None), FollowupAction("action_listen")]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         flow = FLOW_OF_INTENT.get(str(intent), "status")
         return [
@@ -39,7 +44,11 @@ class ValidateVerifyForm(FormValidationAction):
         return "validate_verify_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> List[Text]:
         cnic = tracker.get_slot("cnic")
         if tracker.get_slot("pending_flow") in ("not_found", "locked"):
@@ -49,7 +58,11 @@ class ValidateVerifyForm(FormValidationAction):
         return domain_slots
 
     def validate_cnic(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
         if not check.ok:
@@ -62,7 +75,11 @@ class ValidateVerifyForm(FormValidationAction):
         return {"cnic": cnic, **outcome.slots}
 
     def validate_verification_answer(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
         cnic = tracker.get_slot("cnic")
         with session_scope() as session:
@@ -77,10 +94,15 @@ class ActionVerifiedAnswer(Action):
     def name(self) -> Text:
         return "action_verified_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         flow = tracker.get_slot("pending_flow")
         cnic = tracker.get_slot("verified_cnic")
-        events: List[EventType] = [SlotSet("pending_flow", None), SlotSet("verification_answer", None)]
+        events: List[EventType] = [
+            SlotSet("pending_flow", None),
+            SlotSet("verification_answer", None),
+        ]
         if flow == "not_found":
             return events
         if flow == "locked" or not tracker.get_slot("verified") or not cnic:
@@ -91,6 +113,8 @@ class ActionVerifiedAnswer(Action):
             answer = status.answer(session, str(cnic), str(flow or "status"), language, asked)
         say(dispatcher, answer.replies)
         if answer.offer_category:
-            events += [SlotSet("offer", "complaint"), SlotSet("complaint_category", answer.offer_category)]
+            events += [
+                SlotSet("offer", "complaint"),
+                SlotSet("complaint_category", answer.offer_category),
+            ]
         return events
-

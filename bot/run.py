@@ -13,8 +13,6 @@ from typing import Dict, List, Optional
 
 from bot.settings import ROOT, VAR_DIR, get_settings
 
-LOG_DIR = VAR_DIR / "log"
-
 DEMO_CHANNEL_ENV = {
     # Lets `madadgar simulate` play Twilio and Telegram with correctly signed requests.
     "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
@@ -24,6 +22,8 @@ DEMO_CHANNEL_ENV = {
     "PUBLIC_BASE_URL": "http://127.0.0.1:5005",
     "TELEGRAM_BOT_TOKEN": "123456:demo-telegram-token",
     "TELEGRAM_SECRET_TOKEN": "demo-telegram-secret",
+    # `madadgar simulate telegram` stands in for Telegram's Bot API on this port.
+    "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8099/bot",
 }
 
 
@@ -44,8 +44,18 @@ def demo_environment() -> Dict[str, str]:
 class Services:
     """The background processes of a local helpline, stopped together."""
 
-    def __init__(self, model: Path, env: Optional[Dict[str, str]] = None, rasa_port: int = 5005,
-                 action_port: int = 5055, console_port: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        model: Path,
+        env: Optional[Dict[str, str]] = None,
+        rasa_port: int = 5005,
+        action_port: int = 5055,
+        console_port: Optional[int] = None,
+        config_dir: Path = VAR_DIR,
+        components: tuple = ("actions", "rasa", "console", "worker"),
+    ) -> None:
+        self.config_dir = config_dir
+        self.components = components
         self.model = model
         self.env = env or demo_environment()
         self.rasa_port = rasa_port
@@ -54,9 +64,12 @@ class Services:
         self.procs: List[subprocess.Popen] = []
 
     def _start(self, name: str, args: List[str], env: Dict[str, str]) -> None:
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(LOG_DIR / f"{name}.log", "ab")
-        self.procs.append(subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        log_dir = self.config_dir / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
+        self.procs.append(
+            subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
 
     def start(self) -> None:
         from bot.channels.credentials import write_credentials
@@ -66,38 +79,61 @@ class Services:
         env = dict(self.env)
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
         settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
-        endpoints = write_endpoints(VAR_DIR / "endpoints.yml", settings)
-        credentials = VAR_DIR / "credentials.yml"
+        endpoints = write_endpoints(self.config_dir / "endpoints.yml", settings)
+        credentials = self.config_dir / "credentials.yml"
         enabled = write_credentials(credentials, settings)
         print(f"==> channels: {', '.join(enabled)}", flush=True)
-        self._start("actions", [_bin("rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.action_port)], env)
-        self._start("rasa", [_bin("rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints),
-                             "--credentials", str(credentials), "--port", str(self.rasa_port),
-                             "--cors", "*"], env)
-        console_env = dict(env, CONSOLE_PORT=str(self.console_port))
-        self._start("console", [sys.executable, "-m", "bot.console"], console_env)
-        self._start("worker", [sys.executable, "-m", "bot.worker"], env)
+        commands = {
+            "actions": [
+                _bin("rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
+            "rasa": [
+                _bin("rasa"),
+                "run",
+                "-m",
+                str(self.model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(credentials),
+                "--port",
+                str(self.rasa_port),
+            ],
+            "console": [sys.executable, "-m", "bot.console"],
+            "worker": [sys.executable, "-m", "bot.worker"],
+        }
+        env["CONSOLE_PORT"] = str(self.console_port)
+        for name in self.components:
+            self._start(name, commands[name], env)
 
     def wait_ready(self, timeout: float = 600) -> None:
-        checks = {
-            "action server": f"http://127.0.0.1:{self.action_port}/health",
-            "Rasa (loading the model)": f"http://127.0.0.1:{self.rasa_port}/",
-            "staff console": f"http://127.0.0.1:{self.console_port}/login",
+        urls = {
+            "actions": ("action server", f"http://127.0.0.1:{self.action_port}/health"),
+            "rasa": ("Rasa (loading the model)", f"http://127.0.0.1:{self.rasa_port}/"),
+            "console": ("staff console", f"http://127.0.0.1:{self.console_port}/login"),
         }
+        checks = dict(urls[c] for c in self.components if c in urls)
         deadline = time.time() + timeout
         for name, url in checks.items():
             print(f"==> waiting for {name} ", end="", flush=True)
             while True:
                 if any(p.poll() is not None for p in self.procs):
-                    print(f"\nA service stopped; see {LOG_DIR}/*.log", file=sys.stderr)
+                    print(f"\nA service stopped; see {self.config_dir}/log/", file=sys.stderr)
                     raise SystemExit(1)
                 try:
                     with urllib.request.urlopen(url, timeout=2):
                         break
                 except Exception:
                     if time.time() > deadline:
-                        raise SystemExit(f"\n{name} did not start; see {LOG_DIR}")
+                        raise SystemExit(
+                            f"\n{name} did not start; see {self.config_dir}/log/"
+                        ) from None
                     print(".", end="", flush=True)
                     time.sleep(2)
             print(" ready", flush=True)

@@ -10,7 +10,7 @@ from bot.migrate import upgrade
 
 def setup(url: Optional[str] = None, synthetic_households: int = 2000) -> None:
     """Migrate to head, then insert what is missing (idempotent: a second run adds nothing)."""
-    from bot.console.users import ensure_demo_staff
+    from bot.console.auth import ensure_demo_staff
     from bot.registry.seed import ensure_demo_registry
 
     print("==> database: migrating", flush=True)

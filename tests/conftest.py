@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.auxil.database",
     "tests.auxil.servers",
+    "tests.auxil.assistant",
 ]

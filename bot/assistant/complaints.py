@@ -31,11 +31,20 @@ INTENT_CATEGORY = {
 # Words that tell which kind of general complaint a person means.
 _CATEGORY_WORDS = [
     ("scam", r"fraud|fake|scam|dhoka|dhoke|فراڈ|جعلی|دھوک"),
-    ("deduction", r"kaat|kat\b|kata|kati|katoti|cut|deduct|کاٹ|کٹوتی|کمیشن|commission|fee|fees|فیس"),
+    (
+        "deduction",
+        r"kaat|kat\b|kata|kati|katoti|cut|deduct|کاٹ|کٹوتی|کمیشن|commission|fee|fees|فیس",
+    ),
     ("biometric_failure", r"angoo?th|angu?th|thumb|finger|biometric|انگوٹھ|انگلی|بائیو"),
     ("cnic_sim", r"\bsim\b|سم|cnic.*(expire|block)|(expire|block).*cnic|شناختی.*(میعاد|بلاک)"),
-    ("eligibility_dispute", r"ineligible|not eligible|na ?ehl|نااہل|ehl nahi|eligible nahi|pmt|survey|سروے"),
-    ("misconduct", r"badtameez|bad ?tameezi|misbehav|rude|rishwat|bribe|ghaali|gali|بدتمیز|رشوت|گالی|dhakk|دھکے|queue|line|لائن|قطار"),
+    (
+        "eligibility_dispute",
+        r"ineligible|not eligible|na ?ehl|نااہل|ehl nahi|eligible nahi|pmt|survey|سروے",
+    ),
+    (
+        "misconduct",
+        r"badtameez|bad ?tameezi|misbehav|rude|rishwat|bribe|ghaali|gali|بدتمیز|رشوت|گالی|dhakk|دھکے|queue|line|لائن|قطار",
+    ),
     ("payment_not_received", r"paise|paisay|pesay|payment|qist|قسط|پیسے|رقم|money|instal"),
 ]
 
@@ -105,7 +114,9 @@ def ticket_params(ticket: Ticket, language: str) -> dict:
     }
 
 
-def file_complaint(session: Session, draft: ComplaintDraft, now: Optional[datetime] = None) -> List[Reply]:
+def file_complaint(
+    session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
+) -> List[Reply]:
     """Open (or join) the ticket. The caller commits before sending the replies."""
     person = person_context(session, draft.cnic) if draft.cnic else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
@@ -116,7 +127,9 @@ def file_complaint(session: Session, draft: ComplaintDraft, now: Optional[dateti
     return [Reply("utter_ticket_created", params)]
 
 
-def hand_off(session: Session, draft: ComplaintDraft, now: Optional[datetime] = None) -> List[Reply]:
+def hand_off(
+    session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
+) -> List[Reply]:
     """An escalated ticket for a person who asked for (or needs) a human."""
     draft.escalated = True
     person = person_context(session, draft.cnic) if draft.cnic else None
@@ -156,11 +169,19 @@ def tickets_of_citizen(session: Session, cnic: str, language: str) -> List[Reply
 
 def awaiting_confirmation(session: Session, channel: str, sender_id: str) -> Optional[Ticket]:
     """The ticket of this conversation that waits for the citizen to say whether it is solved."""
-    return session.execute(
-        select(Ticket)
-        .where(Ticket.sender_id == sender_id, Ticket.channel == channel, Ticket.state == "awaiting_citizen")
-        .order_by(Ticket.updated_at.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Ticket)
+            .where(
+                Ticket.sender_id == sender_id,
+                Ticket.channel == channel,
+                Ticket.state == "awaiting_citizen",
+            )
+            .order_by(Ticket.updated_at.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def confirm(session: Session, ticket: Ticket, solved: bool, language: str) -> List[Reply]:
@@ -170,3 +191,25 @@ def confirm(session: Session, ticket: Ticket, solved: bool, language: str) -> Li
     if solved:
         return [Reply("utter_resolution_confirmed", {"ticket_id": ticket.number})]
     return [Reply("utter_resolution_reopened", ticket_params(ticket, language))]
+
+
+_NOT_SOLVED = re.compile(
+    r"nahi? hua|nai hua|ni hua|nahin hua|hal nahi|hal nai|not (been )?(solved|resolved|fixed)|"
+    r"still (not|no)|abhi tak nahi|abhi tak nai|wapis nahi|نہیں ہوا|حل نہیں|ابھی تک نہیں|نئیں ہویا|nai hoya",
+    re.I,
+)
+_SOLVED = re.compile(
+    r"ho gaya|hogaya|ho gya|mil gaye|mil gae|hal ho|solved|resolved|received|ہو گیا|مل گئے|حل ہو",
+    re.I,
+)
+
+
+def resolution_answer(intent: Optional[str], text: str) -> Optional[bool]:
+    """The citizen's answer to 'is it solved?': True, False, or None if the message is not one."""
+    if _NOT_SOLVED.search(text or ""):
+        return False
+    if intent == "deny":
+        return False
+    if intent == "affirm" or (intent in ("thank", "payment_status") and _SOLVED.search(text or "")):
+        return True
+    return None

@@ -48,7 +48,9 @@ def _failures_since(session: Session, column: Any, key: str, since: datetime) ->
         session.execute(
             select(func.count())
             .select_from(VerificationAttempt)
-            .where(column == key, VerificationAttempt.at >= since, VerificationAttempt.ok.is_(False))
+            .where(
+                column == key, VerificationAttempt.at >= since, VerificationAttempt.ok.is_(False)
+            )
         ).scalar_one()
     )
 
@@ -60,7 +62,10 @@ def is_locked(session: Session, cnic: str, sender_id: str, now: Optional[datetim
     since = now - timedelta(hours=settings.VERIFY_LOCK_HOURS)
     by_cnic = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
     by_sender = _failures_since(session, VerificationAttempt.sender_key, _key(sender_id), since)
-    return by_cnic >= settings.VERIFY_MAX_FAILURES or by_sender >= settings.VERIFY_MAX_FAILURES_PER_SENDER
+    return (
+        by_cnic >= settings.VERIFY_MAX_FAILURES
+        or by_sender >= settings.VERIFY_MAX_FAILURES_PER_SENDER
+    )
 
 
 def _locked_outcome() -> Outcome:
@@ -74,7 +79,9 @@ def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> 
     """After a valid CNIC: not in the registry, locked, verified by phone, or ask the factor."""
     result = verification.verify(session, cnic, phone=phone) if phone else None
     if result is not None and result.ok:
-        return Outcome([Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": cnic})
+        return Outcome(
+            [Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": cnic}
+        )
     if verification.verify(session, cnic).status == "not_found":
         return Outcome(
             [Reply("utter_cnic_not_found")],
@@ -85,7 +92,9 @@ def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> 
     return Outcome([], {"verified": False, "verified_cnic": None})
 
 
-def answer(session: Session, cnic: str, text: str, sender_id: str, now: Optional[datetime] = None) -> Outcome:
+def answer(
+    session: Session, cnic: str, text: str, sender_id: str, now: Optional[datetime] = None
+) -> Outcome:
     """Check the CNIC issue date the person typed."""
     now = now or datetime.utcnow()
     if is_locked(session, cnic, sender_id, now):
@@ -94,13 +103,21 @@ def answer(session: Session, cnic: str, text: str, sender_id: str, now: Optional
     if issue_date is None:
         return Outcome([Reply("utter_invalid_date")], {"verification_answer": None})
     result = verification.verify(session, cnic, issue_date=issue_date)
-    session.add(VerificationAttempt(cnic_key=_key(cnic), sender_key=_key(sender_id), at=now, ok=result.ok))
+    session.add(
+        VerificationAttempt(cnic_key=_key(cnic), sender_key=_key(sender_id), at=now, ok=result.ok)
+    )
     session.flush()
     if result.ok:
-        return Outcome([Reply("utter_verified")], {"verification_answer": "ok", "verified": True, "verified_cnic": cnic})
+        return Outcome(
+            [Reply("utter_verified")],
+            {"verification_answer": "ok", "verified": True, "verified_cnic": cnic},
+        )
     if is_locked(session, cnic, sender_id, now):
         return _locked_outcome()
     since = now - timedelta(hours=get_settings().VERIFY_LOCK_HOURS)
     used = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
     remaining = max(get_settings().VERIFY_MAX_FAILURES - used, 0)
-    return Outcome([Reply("utter_verification_failed", {"remaining": remaining})], {"verification_answer": None})
+    return Outcome(
+        [Reply("utter_verification_failed", {"remaining": remaining})],
+        {"verification_answer": None},
+    )

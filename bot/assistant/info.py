@@ -11,8 +11,17 @@ from bot.programmes import get_programmes
 from bot.registry.districts import District, find_district
 
 PROGRAMMES_WITH_RESPONSE = (
-    "kafaalat", "taleemi_wazaif", "nashonuma", "undergraduate_scholarship", "bait_ul_mal",
-    "zakat", "wwf", "eobi", "ppaf", "akhuwat", "flood_relief",
+    "kafaalat",
+    "taleemi_wazaif",
+    "nashonuma",
+    "undergraduate_scholarship",
+    "bait_ul_mal",
+    "zakat",
+    "wwf",
+    "eobi",
+    "ppaf",
+    "akhuwat",
+    "flood_relief",
 )
 
 
@@ -30,7 +39,11 @@ def programme_params(key: str, today: Optional[date] = None) -> dict:
         }
     if key == "taleemi_wazaif":
         out = {}
-        for level, short in (("primary", "primary"), ("secondary", "secondary"), ("higher_secondary", "higher")):
+        for level, short in (
+            ("primary", "primary"),
+            ("secondary", "secondary"),
+            ("higher_secondary", "higher"),
+        ):
             out[f"girls_{short}"] = money(cfg.taleemi_wazaif_amount(level, "female", today))
             out[f"boys_{short}"] = money(cfg.taleemi_wazaif_amount(level, "male", today))
         return out
@@ -66,4 +79,9 @@ def office_location(district_text: str, language: str) -> List[Reply]:
     if district is None:
         return [Reply("utter_invalid_district")]
     office = district.office or f"BISP District Office, {district.name}"
-    return [Reply("utter_office_location", {"district": district_name(district, language), "office": office})]
+    return [
+        Reply(
+            "utter_office_location",
+            {"district": district_name(district, language), "office": office},
+        )
+    ]

@@ -42,21 +42,41 @@ def eligibility_replies(report: registry.EligibilityReport, language: str) -> Li
     kafaalat = report.programmes.get("kafaalat")
     replies: List[Reply] = []
     if kafaalat is not None:
-        params = {"pmt": _score(kafaalat.pmt_score), "cutoff": _score(kafaalat.cutoff),
-                  "programmes": _names(["kafaalat"], language)}
+        params = {
+            "pmt": _score(kafaalat.pmt_score),
+            "cutoff": _score(kafaalat.cutoff),
+            "programmes": _names(["kafaalat"], language),
+        }
         if kafaalat.eligible and kafaalat.reason == "waitlisted":
             replies.append(Reply("utter_waitlisted", params))
         elif kafaalat.eligible:
             base = get_programmes().programme("kafaalat")["eligibility"]["pmt_cutoff"]
-            name = "utter_eligible_disability" if (kafaalat.cutoff or 0) > base and (kafaalat.pmt_score or 0) > base else "utter_eligible"
+            name = (
+                "utter_eligible_disability"
+                if (kafaalat.cutoff or 0) > base and (kafaalat.pmt_score or 0) > base
+                else "utter_eligible"
+            )
             replies.append(Reply(name, params))
         elif kafaalat.reason == "pmt_above_cutoff":
             resurvey = kafaalat.resurvey_from or date.today()
-            replies.append(Reply("utter_not_eligible_pmt", dict(params, resurvey_from=day_text(resurvey, language))))
-        elif kafaalat.reason in ("excluded_government_employee", "excluded_spouse_government_employee"):
+            replies.append(
+                Reply(
+                    "utter_not_eligible_pmt",
+                    dict(params, resurvey_from=day_text(resurvey, language)),
+                )
+            )
+        elif kafaalat.reason in (
+            "excluded_government_employee",
+            "excluded_spouse_government_employee",
+        ):
             replies.append(Reply("utter_excluded_government_employee"))
         else:
-            replies.append(Reply("utter_excluded_other", {"reason": label("exclusion", kafaalat.reason, language)}))
+            replies.append(
+                Reply(
+                    "utter_excluded_other",
+                    {"reason": label("exclusion", kafaalat.reason, language)},
+                )
+            )
     wazaif = report.programmes.get("taleemi_wazaif")
     if wazaif is not None:
         children = [m for m in wazaif.members if m.eligible]
@@ -74,7 +94,9 @@ _WITHHELD = {
 }
 
 
-def payment_replies(inst: Optional[registry.InstalmentView], language: str, asked: str = "") -> StatusAnswer:
+def payment_replies(
+    inst: Optional[registry.InstalmentView], language: str, asked: str = ""
+) -> StatusAnswer:
     if inst is None:
         return StatusAnswer([Reply("utter_payment_none")])
     params = {
@@ -87,7 +109,11 @@ def payment_replies(inst: Optional[registry.InstalmentView], language: str, aske
     complained = bool(_NOT_RECEIVED.search(asked or ""))
     if inst.status == "paid":
         offer = "payment_not_received" if complained else None
-        return StatusAnswer([Reply("utter_payment_paid", params)] + ([Reply("utter_offer_complaint")] if offer else []), offer)
+        return StatusAnswer(
+            [Reply("utter_payment_paid", params)]
+            + ([Reply("utter_offer_complaint")] if offer else []),
+            offer,
+        )
     if inst.status == "ready_for_collection":
         return StatusAnswer([Reply("utter_payment_ready", params)])
     if inst.status == "withheld":
@@ -97,7 +123,10 @@ def payment_replies(inst: Optional[registry.InstalmentView], language: str, aske
         if offer:
             replies.append(Reply("utter_offer_complaint"))
         return StatusAnswer(replies, offer)
-    return StatusAnswer([Reply("utter_payment_failed", params), Reply("utter_offer_complaint")], "payment_not_received")
+    return StatusAnswer(
+        [Reply("utter_payment_failed", params), Reply("utter_offer_complaint")],
+        "payment_not_received",
+    )
 
 
 def answer(session: Session, cnic: str, flow: str, language: str, asked: str = "") -> StatusAnswer:
@@ -107,7 +136,11 @@ def answer(session: Session, cnic: str, flow: str, language: str, asked: str = "
         result.replies += eligibility_replies(registry.check_eligibility(session, cnic), language)
     if flow in ("payment", "status"):
         payment = payment_replies(registry.latest_instalment(session, cnic), language, asked)
-        if flow == "status" and payment.replies and payment.replies[0].response == "utter_payment_none":
+        if (
+            flow == "status"
+            and payment.replies
+            and payment.replies[0].response == "utter_payment_none"
+        ):
             return result
         result.replies += payment.replies
         result.offer_category = payment.offer_category

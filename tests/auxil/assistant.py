@@ -1,0 +1,73 @@
+"""A trained model (once per session) and the assistant running on it for conversation tests."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from bot.chat import send
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """models/madadgar.tar.gz, trained only when data, domain or config changed."""
+    from bot.train import ensure_model
+
+    return ensure_model()
+
+
+@dataclass
+class LiveAssistant:
+    url: str
+    database_url: str
+    tracker_url: str
+    env: Dict[str, str]
+
+    def say(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[str]:
+        """Send one message over the REST channel; the bot's texts in order."""
+        return [r.get("text", "") for r in send(self.url, sender, text, metadata) if r.get("text")]
+
+
+@pytest.fixture(scope="session")
+def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssistant]:
+    """Action server and Rasa on free ports, with their own SQLite databases and demo data."""
+    from bot import db
+    from bot.run import Services, demo_environment
+    from bot.settings import reset_settings
+
+    work = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{work / 'madadgar.db'}"
+    tracker_url = f"sqlite:///{work / 'tracker.db'}"
+    env = demo_environment()
+    env.update(DATABASE_URL=database_url, TRACKER_DB_URL=tracker_url)
+    from bot.setup_db import setup
+
+    setup(database_url, synthetic_households=100)
+    rasa_port, action_port = free_port(), free_port()
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"
+    services = Services(
+        trained_model,
+        env,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        config_dir=work,
+        components=("actions", "rasa"),
+    )
+    services.start()
+    try:
+        services.wait_ready(timeout=600)
+        yield LiveAssistant(f"http://127.0.0.1:{rasa_port}", database_url, tracker_url, env)
+    finally:
+        services.stop()
+        db.dispose_engines()
+        reset_settings()
