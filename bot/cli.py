@@ -13,7 +13,10 @@ COMMANDS = {
     "setup": ("bot.cli_setup", "create or upgrade the database and load the demo data"),
     "train": ("bot.cli_train", "train the model if its inputs changed (--force to always)"),
     "chat": ("bot.cli_chat", "chat in the terminal with a running assistant"),
-    "simulate": ("bot.channels.simulate", "play SMS, WhatsApp, voice or Telegram against the local server"),
+    "simulate": (
+        "bot.channels.simulate",
+        "play SMS, WhatsApp, voice or Telegram against the local server",
+    ),
     "generate": ("bot.registry.generator", "write a synthetic registry (--households N --seed S)"),
     "staff": ("bot.console.cli", "staff accounts, registry import, escalation pass"),
     "worker": ("bot.worker", "run the escalation scheduler and the notification outbox"),

@@ -95,7 +95,10 @@ def render(
 
 _LANGUAGE_REQUEST = {
     "en": re.compile(r"\b(english|angrezi|angreezi|inglish|eng)\b|انگریزی|انگلش", re.I),
-    "ur": re.compile(r"اردو|\burdu\s*(script|rasm ul khat|font|huroof|alphabet)|urdu\s*(m|me|mein|main|mai|mn)\b(?!.*roman)|\burdu\b", re.I),
+    "ur": re.compile(
+        r"اردو|\burdu\s*(script|rasm ul khat|font|huroof|alphabet)|urdu\s*(m|me|mein|main|mai|mn)\b(?!.*roman)|\burdu\b",
+        re.I,
+    ),
     "roman_ur": re.compile(r"\broman\b|رومن", re.I),
 }
 
@@ -113,9 +116,7 @@ def requested_language(text: str) -> Optional[str]:
     return None
 
 
-def effective_language(
-    chosen: Optional[str], recent_detected: Iterable[Optional[str]]
-) -> str:
+def effective_language(chosen: Optional[str], recent_detected: Iterable[Optional[str]]) -> str:
     """The language to answer in.
 
     An explicit choice (change_language, the voice menu) holds until changed.
@@ -128,3 +129,25 @@ def effective_language(
         if lang in LANGUAGES:
             return str(lang)
     return DEFAULT_LANGUAGE
+
+
+def message_language(
+    parse_data: Optional[Mapping[str, Any]], metadata: Optional[Mapping[str, Any]]
+) -> Optional[str]:
+    """The language of one user message: the channel's word (voice menu) first, then the NLU's."""
+    if metadata and metadata.get("language") in LANGUAGES:
+        return str(metadata["language"])
+    detected = (parse_data or {}).get("language")
+    if isinstance(detected, Mapping):
+        detected = detected.get("name")
+    return str(detected) if detected in LANGUAGES else None
+
+
+def languages_from_events(events: Iterable[Mapping[str, Any]]) -> List[Optional[str]]:
+    """Languages of the user messages in serialised tracker events, newest first."""
+    found: List[Optional[str]] = []
+    for event in events:
+        if event.get("event") == "user":
+            found.append(message_language(event.get("parse_data"), event.get("metadata")))
+    found.reverse()
+    return found

@@ -100,7 +100,9 @@ def mask_phone(value: Optional[str]) -> str:
     phone = normalise_phone(value)
     if not phone:
         digits = re.sub(r"\D", "", value)
-        return digits[:2] + "*" * max(len(digits) - 4, 0) + digits[-2:] if len(digits) > 4 else "****"
+        return (
+            digits[:2] + "*" * max(len(digits) - 4, 0) + digits[-2:] if len(digits) > 4 else "****"
+        )
     return f"{phone[:6]}*****{phone[-2:]}"
 
 

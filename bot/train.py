@@ -51,9 +51,22 @@ def ensure_model(force: bool = False) -> Path:
     print("==> training the assistant (takes a few minutes on 2 cores)...", flush=True)
     rasa = Path(sys.executable).with_name("rasa")
     subprocess.run(
-        [str(rasa), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-         "--out", str(MODELS_DIR), "--fixed-model-name", "madadgar"],
-        cwd=ROOT, check=True,
+        [
+            str(rasa),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(MODELS_DIR),
+            "--fixed-model-name",
+            "madadgar",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(current)
