@@ -46,12 +46,12 @@ class CnicCheck:
 def check_cnic(text: str) -> CnicCheck:
     """Validate a CNIC typed in any common form: dashes, spaces, dots, Urdu digits.
 
-    A valid CNIC has 13 digits and starts with a province code 1-7.
+    A valid CNIC has 13 digits and starts with a region code 1-8 (8 is Azad Kashmir).
     """
     digits = re.sub(r"\D", "", ascii_digits(text or ""))
     if len(digits) != 13:
         return CnicCheck(None, CNIC_PROBLEM_LENGTH, len(digits))
-    if digits[0] not in "1234567":
+    if digits[0] not in "12345678":
         return CnicCheck(None, CNIC_PROBLEM_PREFIX, 13)
     return CnicCheck(digits, None, 13)
 

@@ -124,7 +124,7 @@ class Run:
         if self.segments:
             return None
         n = len(self.digits)
-        if n == 13 or (n in (12, 14) and self.digits[0] in "1234567"):
+        if n == 13 or (n in (12, 14) and self.digits[0] in "12345678"):
             return self.digits
         return None
 
@@ -147,7 +147,7 @@ _CNIC_GROUPS_WHOLE = ([5, 8], [12, 1])
 
 def _classify(digits: str, groups: Sequence[_Unit], whole: bool, spoken: bool) -> Optional[str]:
     lengths = [len(g[2]) for g in groups]
-    if len(digits) == 13 and digits[0] in "1234567":
+    if len(digits) == 13 and digits[0] in "12345678":
         # "35202-12345678-1" has 13 digits in its first two groups but is a mistyped
         # CNIC, not a valid one: pieces must be the usual ones, or read out in chunks.
         if (

@@ -180,7 +180,7 @@ def test_find_invalid_cnic_says_what_is_wrong():
     assert short.problem == CNIC_PROBLEM_LENGTH and short.found_digits == 12
     long = find_invalid_cnic("35202-12345678-1")
     assert long.problem == CNIC_PROBLEM_LENGTH and long.found_digits == 14
-    prefix = find_invalid_cnic("85202-1234567-1")
+    prefix = find_invalid_cnic("95202-1234567-1")
     assert prefix.problem == CNIC_PROBLEM_PREFIX
 
 
