@@ -1,0 +1,77 @@
+"""Complaint categories from people's words, and the answer to 'is it solved?'."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.assistant.complaints import (
+    ComplaintDraft,
+    file_complaint,
+    guess_category,
+    parse_amount,
+    resolution_answer,
+)
+from bot.assistant.handoff import call_centre_open
+from bot.registry.personas import PERSONAS
+from bot.registry.seed import ensure_demo_registry
+from bot.tickets import service
+
+PAID = next(p for p in PERSONAS if p.key == "paid")
+
+
+@pytest.mark.parametrize(
+    "intent, text, category",
+    [
+        ("report_deduction", "agent ne 500 kaat liye", "deduction"),
+        ("report_biometric_failure", "angootha nahi lagta", "biometric_failure"),
+        ("register_complaint", "daftar walon ne badtameezi ki", "misconduct"),
+        ("register_complaint", "mujhe kisi ne fake message bheja", "scam"),
+        ("register_complaint", "دفتر کے عملے نے رشوت مانگی", "misconduct"),
+        ("register_complaint", "I want to complain", "other"),
+    ],
+)
+def test_the_category_follows_what_the_person_says(intent, text, category):
+    assert guess_category(intent, text) == category
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [("Rs 1,000", 1000), ("۵۰۰ روپے", 500), ("pata nahi", None), ("kuch nahi", None)],
+)
+def test_amounts_are_read_in_any_digits(text, amount):
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(
+    "intent, text, solved",
+    [
+        ("deny", "nahi", False),
+        ("payment_status", "nahi hua, paise abhi tak nahi mile", False),
+        ("affirm", "ji ho gaya", True),
+        ("thank", "shukriya paise mil gaye", True),
+        ("greet", "salam", None),
+    ],
+)
+def test_answers_to_is_it_solved(intent, text, solved):
+    assert resolution_answer(intent, text) is solved
+
+
+def test_a_complaint_is_routed_by_the_registry_district_and_flags_the_vulnerable(session):
+    ensure_demo_registry(session, synthetic_households=0)
+    biometric = next(p for p in PERSONAS if p.key == "biometric")
+    replies = file_complaint(
+        session, ComplaintDraft("deduction", "agent cut 500", biometric.cnic, amount=500)
+    )
+    session.commit()
+    ticket = service.get_ticket(session, replies[0].params["ticket_id"])
+    assert ticket.queue == "integrity:Muzaffargarh"
+    assert ticket.vulnerable, "a widow over 60 is served first"
+    assert replies[0].response == "utter_ticket_created"
+
+
+def test_call_centre_hours_are_pakistan_time():
+    assert call_centre_open(datetime(2026, 11, 26, 5, 0, tzinfo=timezone.utc))  # 10:00 PKT Thursday
+    assert not call_centre_open(datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc))  # 17:00 PKT
+    assert not call_centre_open(datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc))  # Sunday

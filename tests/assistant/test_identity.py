@@ -1,0 +1,64 @@
+"""The identity check: second factor, phone on record, and the lock-out after wrong answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import identity
+from bot.registry.personas import PERSONAS
+from bot.registry.seed import ensure_demo_registry
+from bot.settings import get_settings
+
+PAID = next(p for p in PERSONAS if p.key == "paid")
+ABSENT = next(p for p in PERSONAS if p.key == "not_in_registry")
+
+
+@pytest.fixture()
+def registry(session):
+    ensure_demo_registry(session, synthetic_households=0)
+    session.commit()
+    return session
+
+
+def test_the_right_issue_date_verifies(registry):
+    outcome = identity.answer(registry, PAID.cnic, PAID.cnic_issue_date.strftime("%d/%m/%Y"), "s1")
+    assert outcome.slots["verified"] is True and outcome.slots["verified_cnic"] == PAID.cnic
+
+
+def test_the_phone_on_record_verifies_without_a_question(registry):
+    outcome = identity.start(registry, PAID.cnic, PAID.phone, "s2")
+    assert [r.response for r in outcome.replies] == ["utter_verified_by_phone"]
+    assert outcome.slots["verified"] is True
+
+
+def test_another_phone_still_gets_the_question(registry):
+    outcome = identity.start(registry, PAID.cnic, "+923009999999", "s3")
+    assert outcome.replies == [] and outcome.slots["verified"] is False
+
+
+def test_a_cnic_not_in_the_registry_is_told_how_to_register(registry):
+    outcome = identity.start(registry, ABSENT.cnic, None, "s4")
+    assert [r.response for r in outcome.replies] == ["utter_cnic_not_found"]
+
+
+def test_an_unreadable_date_does_not_count_as_a_wrong_answer(registry):
+    for _ in range(5):
+        outcome = identity.answer(registry, PAID.cnic, "kal", "s5")
+        assert [r.response for r in outcome.replies] == ["utter_invalid_date"]
+    assert not identity.is_locked(registry, PAID.cnic, "s5")
+
+
+def test_wrong_answers_lock_the_cnic_even_from_another_conversation(registry):
+    limit = get_settings().VERIFY_MAX_FAILURES
+    remaining = []
+    for i in range(limit):
+        outcome = identity.answer(registry, PAID.cnic, "01-01-2001", f"guesser-{i}")
+        remaining.append(outcome.replies[0].params.get("remaining"))
+    assert outcome.replies[0].response == "utter_verification_locked"
+    assert remaining[0] == limit - 1
+    # The right answer no longer helps, from any sender, until the lock expires.
+    late = identity.answer(
+        registry, PAID.cnic, PAID.cnic_issue_date.strftime("%d-%m-%Y"), "someone-else"
+    )
+    assert late.slots.get("verified") is False
+    assert late.replies[0].response == "utter_verification_locked"
