@@ -1,8 +1,7 @@
 """Alembic environment: the URL comes from the application settings."""
 
 from alembic import context
-from sqlalchemy import pool
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, pool
 
 import bot.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.db import Base
