@@ -1,1 +1,84 @@
-"""Tables of the console part (filled in by its owner)."""
+"""Console tables: staff accounts and the audit log of staff access to personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Text
+
+from bot.db import Base
+from bot.tickets.models import UTCDateTime
+
+ROLES = ("agent", "supervisor", "admin")
+# Desk kinds a queue id starts with ("payments:Quetta" is of kind "payments").
+QUEUE_KINDS = ("tehsil", "district", "payments", "integrity", "registry", "region", "head_office")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware UTC, as the ticket tables store it."""
+    return datetime.now(timezone.utc)
+
+
+def _split(value: Optional[str]) -> List[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class StaffUser(Base):
+    """A person who works tickets in the console; scoped to districts and queue kinds."""
+
+    __tablename__ = "staff_user"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), unique=True, nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="agent")
+    districts = Column(String(1000), nullable=False, default="")  # comma list or "*"
+    queues = Column(String(255), nullable=False, default="*")  # desk kinds or "*"
+    telegram_chat_id = Column(BigInteger, nullable=True)  # private chat for direct alerts
+    telegram_user_id = Column(BigInteger, nullable=True, unique=True)  # who presses "claim"
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+    @property
+    def district_list(self) -> List[str]:
+        return _split(self.districts)
+
+    @property
+    def queue_list(self) -> List[str]:
+        return _split(self.queues)
+
+    @property
+    def all_districts(self) -> bool:
+        return "*" in self.district_list
+
+    @property
+    def all_queues(self) -> bool:
+        return "*" in self.queue_list
+
+
+class AuditLog(Base):
+    """Who looked at or changed what, and when; `subject` is always masked."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    username = Column(String(64), nullable=False, index=True)
+    action = Column(String(32), nullable=False)
+    ticket_number = Column(String(16), nullable=True, index=True)
+    subject = Column(String(255), nullable=True)
+    detail = Column(Text, nullable=True)
+
+
+class StaffAlert(Base):
+    """A Telegram alert already posted to a staff group (so each is posted once)."""
+
+    __tablename__ = "staff_alert"
+
+    id = Column(Integer, primary_key=True)
+    dedupe_key = Column(String(160), unique=True, nullable=False)
+    ticket_number = Column(String(16), nullable=False, index=True)
+    chat_id = Column(BigInteger, nullable=False)
+    message_id = Column(BigInteger, nullable=True)
+    sent_at = Column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,38 @@
+"""The dashboard page: charts of open tickets and the service figures, as SVG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from bot.console.models import StaffUser
+from bot.console.queries import QueueFilter, choices, now_utc
+from bot.console.stats import dashboard
+from bot.console.views import CATEGORY_LABELS, bars
+from bot.console.web import current_user, get_db, render
+from bot.tickets.models import Ticket
+
+router = APIRouter()
+
+
+@router.get("/dashboard")
+def dashboard_page(
+    request: Request, user: StaffUser = Depends(current_user), db: Session = Depends(get_db)
+) -> Any:
+    flt = QueueFilter.from_params(request.query_params)
+    data = dashboard(db, user, flt, now_utc())
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "d": data,
+            "flt": flt,
+            "by_category": bars((CATEGORY_LABELS.get(k, k), v) for k, v in data.open_by_category),
+            "by_district": bars(data.open_by_district),
+            "districts": choices(db, user, Ticket.district),
+            "programmes": choices(db, user, Ticket.programme),
+        },
+        user=user,
+    )

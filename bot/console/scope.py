@@ -1,0 +1,45 @@
+"""Which tickets a staff user may see: their districts and their queue kinds."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from sqlalchemy import false, or_, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.console.models import StaffUser
+
+
+def queue_kind(queue: Optional[str]) -> str:
+    """'payments' from 'payments:Quetta', 'head_office' from 'head_office'."""
+    return (queue or "").split(":", 1)[0]
+
+
+def can_see(user: StaffUser, ticket: Any) -> bool:
+    """True when `ticket` is in the user's districts and one of their queue kinds."""
+    if not user.active:
+        return False
+    if not user.all_districts and ticket.district not in user.district_list:
+        return False
+    return user.all_queues or queue_kind(ticket.queue) in user.queue_list
+
+
+def scope_clause(user: StaffUser, ticket_cls: Any) -> ColumnElement:
+    """The same rule as `can_see`, as a SQL condition on the ticket table."""
+    if not user.active:
+        return false()
+    conditions = []
+    if not user.all_districts:
+        conditions.append(ticket_cls.district.in_(user.district_list))
+    if not user.all_queues:
+        kinds = user.queue_list
+        parts = [ticket_cls.queue.like(f"{kind}:%") for kind in kinds if kind != "head_office"]
+        if "head_office" in kinds:
+            parts.append(ticket_cls.queue == "head_office")
+        conditions.append(or_(*parts) if parts else false())
+    if not conditions:
+        return true()
+    clause = conditions[0]
+    for c in conditions[1:]:
+        clause = clause & c
+    return clause

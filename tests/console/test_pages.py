@@ -1,0 +1,75 @@
+"""Queue filters, CSV export, dashboard figures and the API's masking, as staff see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from bot import db
+from bot.console.models import AuditLog
+
+
+def test_queue_filters_and_deadline_order(console_site) -> None:  # type: ignore[no-untyped-def]
+    c = console_site.client("admin")
+    every = c.get("/api/tickets").json()["tickets"]
+    deadlines = [t["deadline_at"] for t in every]
+    assert deadlines == sorted(deadlines)
+    assert every[0]["number"] == console_site.tickets["mzg_overdue"] and every[0]["overdue"]
+    overdue = c.get("/api/tickets?overdue=1").json()["tickets"]
+    assert [t["number"] for t in overdue] == [console_site.tickets["mzg_overdue"]]
+    quetta = c.get("/api/tickets?district=Quetta&programme=nashonuma").json()["tickets"]
+    assert [t["number"] for t in quetta] == [console_site.tickets["qta_payment"]]
+    html = c.get("/tickets?category=scam").text
+    assert (
+        console_site.tickets["qta_scam"] in html and console_site.tickets["qta_payment"] not in html
+    )
+
+
+def test_csv_export_follows_the_filters_and_masks_identifiers(console_site) -> None:  # type: ignore[no-untyped-def]
+    c = console_site.client("sup-muzaffargarh")
+    r = c.get("/tickets.csv?category=deduction&status=all")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [row["number"] for row in rows] == [console_site.tickets["mzg_deduction"]]
+    assert rows[0]["cnic"] == "32303-*****01-2"
+    assert "9900001" not in r.text and "6100012" not in r.text
+    with db.session_scope(console_site.db_url) as session:
+        exports = (
+            session.execute(select(AuditLog).where(AuditLog.action == "export_csv")).scalars().all()
+        )
+        assert exports[-1].username == "sup-muzaffargarh" and "1 tickets" in exports[-1].detail
+
+
+def test_dashboard_counts_open_tickets_in_scope(console_site) -> None:  # type: ignore[no-untyped-def]
+    stats = console_site.client("agent-quetta").get("/api/stats").json()
+    assert stats["open"] == 2
+    assert stats["open_by_district"] == {"Quetta": 2}
+    assert set(stats["open_by_category"]) == {"payment_not_received", "scam"}
+    html = console_site.client("admin").get("/dashboard").text
+    assert "Open tickets by category" in html and "<svg" in html
+
+
+def test_api_masks_identifiers_and_audits_each_view(console_site) -> None:  # type: ignore[no-untyped-def]
+    n = console_site.tickets["mzg_deduction"]
+    c = console_site.client("agent-muzaffargarh")
+    ticket = c.get(f"/api/tickets/{n}").json()
+    assert ticket["cnic"] == "32303-*****01-2" and ticket["phone"] == "+92300*****12"
+    assert "32303-*****01-2" in ticket["description"]
+    record = c.get(f"/api/tickets/{n}/registry").json()["record"]
+    facts = {f["label"]: f["value"] for f in record["facts"]}
+    assert facts["Name"] == "Shazia Bibi" and facts["CNIC"] == "32303-*****01-2"
+    transcript = c.get(f"/api/tickets/{n}/transcript").json()["messages"]
+    assert transcript[2] == {**transcript[2], "speaker": "citizen", "text": "32303-*****01-2"}
+    with db.session_scope(console_site.db_url) as session:
+        actions = (
+            session.execute(
+                select(AuditLog.action).where(
+                    AuditLog.ticket_number == n, AuditLog.username == "agent-muzaffargarh"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert {"view_ticket", "view_registry", "view_transcript"} <= set(actions)
