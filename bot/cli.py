@@ -19,6 +19,7 @@ COMMANDS = {
     ),
     "generate": ("bot.registry.generator", "write a synthetic registry (--households N --seed S)"),
     "staff": ("bot.console.cli", "staff accounts, registry import, escalation pass"),
+    "admin": ("bot.console.cli", "the same admin tasks as `staff`"),
     "worker": ("bot.worker", "run the escalation scheduler and the notification outbox"),
     "console": ("bot.console.__main__", "serve the staff console"),
 }

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.auxil.database",
     "tests.auxil.servers",
     "tests.auxil.assistant",
+    "tests.auxil.browser",
 ]
