@@ -19,7 +19,7 @@ COMMANDS = {
     ),
     "generate": ("bot.registry.generator", "write a synthetic registry (--households N --seed S)"),
     "staff": ("bot.console.cli", "staff accounts, registry import, escalation pass"),
-    "admin": ("bot.console.cli", "the same admin tasks as `staff`"),
+    "admin": ("bot.console.cli", "admin tasks: `registry seed|generate`, `escalate`, `demo`"),
     "worker": ("bot.worker", "run the escalation scheduler and the notification outbox"),
     "console": ("bot.console.__main__", "serve the staff console"),
 }
@@ -35,7 +35,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help()
         return 0 if argv and argv[0] in ("-h", "--help", "help") else 2
     module = importlib.import_module(COMMANDS[argv[0]][0])
-    return int(module.main(argv[1:]) or 0)
+    # `madadgar staff add …` → the console CLI's own `staff add …`
+    rest = argv if argv[0] == "staff" else argv[1:]
+    return int(module.main(rest) or 0)
 
 
 if __name__ == "__main__":
