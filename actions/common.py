@@ -8,8 +8,13 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import logging_setup
 from bot.assistant.replies import Reply
 from bot.i18n import effective_language, languages_from_events
+
+# Every action module imports this one, so the action server masks CNICs and phone
+# numbers in all its log records from the moment it loads the actions.
+logging_setup.install()
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import re
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -97,8 +97,16 @@ class ActionFallback(Action):
 
 
 class ActionDefaultFallback(ActionFallback):
+    """When no rule applies: the same reply, and the message is forgotten so the bot listens."""
+
     def name(self) -> Text:
         return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return events + [UserUtteranceReverted()]
 
 
 _MENU_CHOICE = {"1": "en", "2": "ur", "3": "roman_ur"}
