@@ -1,0 +1,290 @@
+"""Starts and stops the whole production stack on one host, in dependency order."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.prod import nginx
+from bot.prod.datastores import Postgres, Redis
+from bot.prod.layout import LOCK_STORE_TYPE, Layout
+from bot.prod.procs import ProcessTable, wait_http
+from bot.settings import ROOT
+
+SECRET_NAMES = ("RASA_TOKEN", "CONSOLE_SECRET_KEY", "HASH_KEY")
+DEFAULT_MODEL = ROOT / "models" / "madadgar.tar.gz"
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+class Stack:
+    """PostgreSQL, Redis, N Rasa replicas, M action servers, nginx, console and worker."""
+
+    def __init__(self, layout: Layout, model: Optional[Path] = None) -> None:
+        self.layout = layout
+        self.model = model
+        self.table = ProcessTable(layout.run_dir, layout.log_dir)
+        self.postgres = Postgres(layout)
+        self.redis = Redis(layout, self.table)
+        self.timings: Dict[str, float] = {}
+
+    # ------------------------------------------------------------ configuration
+    def secrets(self) -> Dict[str, str]:
+        """Per-stack secrets, made once and kept in <var>/secrets.env (mode 600)."""
+        path = self.layout.var_dir / "secrets.env"
+        values: Dict[str, str] = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                key, _, value = line.partition("=")
+                values[key] = value
+        for name in SECRET_NAMES:
+            values[name] = os.environ.get(name) or values.get(name) or secrets.token_urlsafe(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        return values
+
+    def env(self) -> Dict[str, str]:
+        """The environment every Madadgar process of this stack runs with."""
+        from bot.run import demo_environment
+
+        lay = self.layout
+        env = demo_environment()
+        env.update(self.secrets())
+        env.update(
+            {
+                "DATABASE_URL": lay.db_url,
+                "TRACKER_DB_URL": lay.tracker_url,
+                "REDIS_URL": lay.lock_redis_url,
+                "LOCK_STORE_TYPE": LOCK_STORE_TYPE,
+                "RASA_URL": lay.url(lay.internal_port),
+                "ACTION_SERVER_URL": lay.url(lay.action_lb_port, "/webhook"),
+                "PUBLIC_BASE_URL": lay.url(lay.public_port),
+                "CONSOLE_HOST": lay.host,
+                "CONSOLE_PORT": str(lay.console_port),
+                "SANIC_HOST": lay.host,  # rasa_sdk binds here instead of 0.0.0.0
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(lay.extra_env)
+        return env
+
+    def write_rasa_files(self, env: Dict[str, str]) -> tuple[Path, Path]:
+        from bot.channels.credentials import write_credentials
+        from bot.runtime_config import write_endpoints
+        from bot.settings import Settings
+
+        settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
+        endpoints = write_endpoints(self.layout.var_dir / "endpoints.yml", settings)
+        use_resilient_tracker_store(endpoints)
+        credentials = self.layout.var_dir / "credentials.yml"
+        write_credentials(credentials, settings)
+        return endpoints, credentials
+
+    # ------------------------------------------------------------ steps
+    def start_datastores(self) -> None:
+        t = time.monotonic()
+        if self.layout.database_url is None:
+            self.postgres.start()
+        if self.layout.redis_url is None:
+            self.redis.start()
+        self.timings["datastores"] = time.monotonic() - t
+
+    def prepare_databases(self, env: Dict[str, str], endpoints: Path, seed: bool = True) -> None:
+        """Alembic migrations, demo data, and Rasa's tracker table (before any replica)."""
+        from bot import db
+        from bot.migrate import upgrade
+        from bot.settings import reset_settings
+
+        t = time.monotonic()
+        saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "TRACKER_DB_URL")}
+        os.environ.update(DATABASE_URL=env["DATABASE_URL"], TRACKER_DB_URL=env["TRACKER_DB_URL"])
+        reset_settings()
+        try:
+            upgrade(env["DATABASE_URL"])
+            if seed:
+                seed_demo_data(env["DATABASE_URL"])
+            create_tracker_schema(endpoints)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            reset_settings()
+            db.dispose_engines()
+        self.timings["migrate_and_seed"] = time.monotonic() - t
+
+    def stage_model(self, model: Path) -> Path:
+        """A private copy, so retraining models/ never changes what running replicas load."""
+        target = self.layout.var_dir / "model" / model.name
+        if model.resolve() == target.resolve():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.stat().st_mtime < model.stat().st_mtime:
+            shutil.copy2(model, target)
+        return target
+
+    def start_action_server(self, index: int, env: Dict[str, str]) -> int:
+        port = self.layout.action_ports[index]
+        args = [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+        return self.table.start(f"actions-{index}", args, env)
+
+    def start_rasa(
+        self, index: int, env: Dict[str, str], endpoints: Path, credentials: Path
+    ) -> int:
+        lay = self.layout
+        args = [_bin("rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints)]
+        args += [
+            "--credentials",
+            str(credentials),
+            "-i",
+            lay.host,
+            "--port",
+            str(lay.rasa_ports[index]),
+        ]
+        args += ["--enable-api", "--auth-token", env["RASA_TOKEN"]]
+        return self.table.start(f"rasa-{index}", args, env)
+
+    def start_console(self, env: Dict[str, str]) -> int:
+        lay = self.layout
+        if (ROOT / "bot" / "console" / "__main__.py").exists():
+            args = [sys.executable, "-m", "bot.console"]
+        else:
+            args = [sys.executable, "-m", "uvicorn", "bot.console.app:create_app", "--factory"]
+            args += ["--host", lay.host, "--port", str(lay.console_port), "--ws", "none"]
+        return self.table.start("console", args, env)
+
+    def start_worker(self, env: Dict[str, str]) -> int:
+        return self.table.start("worker", [sys.executable, "-m", "bot.worker"], env)
+
+    def wait_rasa(self, index: int, timeout: float = 900) -> float:
+        port = self.layout.rasa_ports[index]
+        pid = self.table.recorded_pid(f"rasa-{index}")
+        return wait_http(self.layout.url(port, "/"), timeout, pid, f"rasa-{index}")
+
+    def wait_actions(self, index: int, timeout: float = 300) -> float:
+        port = self.layout.action_ports[index]
+        pid = self.table.recorded_pid(f"actions-{index}")
+        return wait_http(self.layout.url(port, "/health"), timeout, pid, f"actions-{index}")
+
+    # ------------------------------------------------------------ whole stack
+    def up(self, seed: bool = True, console: bool = True, worker: bool = True) -> Dict[str, str]:
+        """Start everything not already running; returns the URLs to print."""
+        if self.model is None or not Path(self.model).exists():
+            raise RuntimeError(
+                f"no trained model at {self.model}: the lead trains models/madadgar.tar.gz"
+            )
+        lay = self.layout
+        started = time.monotonic()
+        self.model = self.stage_model(Path(self.model))
+        self.start_datastores()
+        env = self.env()
+        endpoints, credentials = self.write_rasa_files(env)
+        self.prepare_databases(env, endpoints, seed=seed)
+        for i in range(lay.action_replicas):
+            if self.table.pid(f"actions-{i}") is None:
+                self.start_action_server(i, env)
+        for i in range(lay.rasa_replicas):
+            if self.table.pid(f"rasa-{i}") is None:
+                self.start_rasa(i, env, endpoints, credentials)
+        if self.table.pid("nginx") is None:
+            nginx.start(lay, self.table, env)
+        if console and self.table.pid("console") is None:
+            self.start_console(env)
+        if worker and self.table.pid("worker") is None:
+            self.start_worker(env)
+        for i in range(lay.action_replicas):
+            self.timings[f"actions-{i}"] = self.wait_actions(i)
+        for i in range(lay.rasa_replicas):
+            self.timings[f"rasa-{i}"] = self.wait_rasa(i)
+        wait_http(
+            lay.url(lay.public_port, "/health"), 30, self.table.recorded_pid("nginx"), "nginx"
+        )
+        if console:
+            pid = self.table.recorded_pid("console")
+            wait_http(lay.url(lay.console_port, "/login"), 120, pid, "console")
+        self.timings["total"] = time.monotonic() - started
+        return self.urls()
+
+    def urls(self) -> Dict[str, str]:
+        lay = self.layout
+        return {
+            "public (channel webhooks only)": lay.url(lay.public_port),
+            "internal (REST channel, Rasa API with token; loopback only)": lay.url(
+                lay.internal_port
+            ),
+            "action servers (Rasa replicas only)": lay.url(lay.action_lb_port, "/webhook"),
+            "staff console": lay.url(lay.console_port),
+            "PostgreSQL": lay.db_url,
+            "Redis": lay.lock_redis_url,
+        }
+
+    def down(self) -> List[str]:
+        """Stop application processes first, then nginx, Redis and PostgreSQL."""
+        stopped = []
+        order = ["worker", "console", "nginx"]
+        names = self.table.names()
+        order += [n for n in names if n.startswith("rasa-")]
+        order += [n for n in names if n.startswith("actions-")]
+        order += [n for n in names if n not in order and n != "redis"] + ["redis"]
+        for name in order:
+            if self.table.stop(name):
+                stopped.append(name)
+        if self.layout.database_url is None and self.postgres.running():
+            self.postgres.stop()
+            stopped.append("postgres")
+        return stopped
+
+    def status(self) -> Dict[str, Optional[int]]:
+        status: Dict[str, Optional[int]] = {n: self.table.pid(n) for n in self.table.names()}
+        if self.layout.database_url is None:
+            status["postgres"] = 1 if self.postgres.running() else None
+        return status
+
+
+def seed_demo_data(url: str) -> None:
+    """bot.setup_db.setup; the demo registry alone while staff accounts are not importable."""
+    try:
+        from bot.setup_db import setup
+
+        setup(url)
+    except ModuleNotFoundError as e:
+        from bot.db import session_scope
+        from bot.registry.seed import ensure_demo_registry
+
+        print(f"==> setup_db unavailable ({e}); seeding the demo registry only", flush=True)
+        with session_scope(url) as session:
+            ensure_demo_registry(session)
+
+
+def use_resilient_tracker_store(endpoints: Path) -> None:
+    """Point a PostgreSQL tracker store at bot.prod.tracker_store (survives DB restarts)."""
+    import yaml
+
+    from bot.prod.tracker_store import TYPE
+
+    config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
+    store = config.get("tracker_store") or {}
+    if store.get("type") == "SQL" and store.get("dialect") == "postgresql":
+        store["type"] = TYPE
+        endpoints.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def create_tracker_schema(endpoints: Path) -> None:
+    """Create Rasa's `events` table once, so replicas starting together do not race to."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(str(endpoints), "tracker_store")
+    store = TrackerStore.create(config)
+    engine = getattr(store, "engine", None)
+    if engine is not None:
+        engine.dispose()

@@ -1,0 +1,145 @@
+"""Faults in the running stack: action server killed, PostgreSQL and Redis restarted under load."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from typing import List
+
+import aiohttp
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.prod.stack import Stack
+from tests.production.citizens import (
+    APOLOGY_EN,
+    APOLOGY_UR,
+    Played,
+    after_rewinds,
+    complaint_script,
+    play,
+    same_messages,
+    say,
+    synthetic_citizens,
+    tracker,
+    user_messages,
+)
+
+pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
+
+
+def _restart_action_server(stack: Stack) -> None:
+    stack.start_action_server(0, stack.env())
+    stack.wait_actions(0)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "payment", "apology"),
+    [
+        ("Hello", "what is my payment status", APOLOGY_EN),
+        ("السلام علیکم", "میری قسط کی ادائیگی کا کیا حال ہے؟", APOLOGY_UR),
+    ],
+)
+def test_action_server_killed_mid_conversation(
+    prod_stack: Stack, greeting: str, payment: str, apology: str
+) -> None:
+    cnic, issued = synthetic_citizens(prod_stack, 3)[2]
+    sender = f"fault-actions-{uuid.uuid4().hex[:6]}"
+    say(prod_stack, sender, greeting)
+    asks_cnic = say(prod_stack, sender, payment)
+    assert asks_cnic and apology not in asks_cnic[0]
+
+    prod_stack.table.kill("actions-0")
+    try:
+        during = say(prod_stack, sender, cnic)
+        # Stock Rasa 3.6 answers nothing here; nginx's fallback makes it apologise (and,
+        # inside the identity form, the form may ask for the CNIC again after it).
+        assert during and apology in during[0], during
+        assert all(apology not in t for t in during[1:]), during
+    finally:
+        _restart_action_server(prod_stack)
+
+    # Resending continues where the conversation was: the identity check asks its question.
+    asks_date = say(prod_stack, sender, cnic)
+    assert asks_date and apology not in asks_date[0]
+    assert asks_date != asks_cnic
+    confirmed = say(prod_stack, sender, issued)
+    assert len(confirmed) >= 2, confirmed  # confirmed + payment status, in that language
+    stored = user_messages(prod_stack, sender)
+    assert same_messages(stored, [greeting, payment, cnic, issued]), stored
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known gap (see docs/deploy.md): when a form's validation action fails during the "
+        "PostgreSQL restart, the apology+rewind reply arrives inside Rasa's FormAction, which "
+        "goes on to ask its next slot, so a few of 36 conversations lose their place. Needs a "
+        "fallback that rejects the slot for validate_* actions instead of rewinding."
+    ),
+)
+def test_postgres_and_redis_restart_under_load(prod_stack: Stack) -> None:
+    lay = prod_stack.layout
+    url = lay.url(lay.internal_port, "/webhooks/rest/webhook")
+    citizens = synthetic_citizens(prod_stack, 40)[4:40]
+    run = uuid.uuid4().hex[:6]
+    played: List[Played] = [
+        Played(f"fault-load-{run}-{i}", complaint_script(cnic, issued))
+        for i, (cnic, issued) in enumerate(citizens)
+    ]
+    restarts: List[str] = []
+
+    def restart_datastores() -> None:
+        time.sleep(4)
+        prod_stack.postgres.restart(mode="fast")
+        restarts.append("postgres")
+        time.sleep(6)
+        prod_stack.redis.restart()
+        restarts.append("redis")
+
+    async def load() -> None:
+        timeout = aiohttp.ClientTimeout(total=90)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            queue = list(played)
+
+            async def user() -> None:
+                while queue:
+                    await play(session, url, queue.pop(0))
+
+            await asyncio.gather(*(user() for _ in range(12)))
+
+    chaos = threading.Thread(target=restart_datastores)
+    chaos.start()
+    asyncio.run(load())
+    chaos.join()
+    assert restarts == ["postgres", "redis"]
+    assert sum(p.retries for p in played) > 0, "the restarts happened during the conversations"
+
+    # Nothing lost: every citizen finished and was told a ticket number.
+    unfinished = [(p.sender, p.failures[-3:]) for p in played if len(p.answers) != len(p.script)]
+    assert unfinished == []
+    no_ticket = [(p.sender, p.answers[-2:], p.failures) for p in played if not p.ticket]
+    assert no_ticket == []
+
+    # Nothing duplicated: one ticket per conversation, the one the citizen was told.
+    engine = create_engine(lay.db_url, future=True)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT sender_id, number FROM ticket WHERE sender_id LIKE :p"),
+                {"p": f"fault-load-{run}-%"},
+            ).all()
+    finally:
+        engine.dispose()
+    assert sorted(rows) == sorted((p.sender, p.ticket) for p in played)
+
+    # No message answered twice: each message is in the conversation once, in order, and
+    # the ticket confirmation was given once.
+    for p in played:
+        events = after_rewinds(tracker(prod_stack, p.sender)["events"])
+        stored = [e["text"] for e in events if e["event"] == "user"]
+        assert same_messages(stored, p.script), (p.sender, stored)
+        told = [e for e in events if e["event"] == "bot" and "Complaint registered" in e["text"]]
+        assert len(told) == 1, p.sender
