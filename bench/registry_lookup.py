@@ -5,7 +5,7 @@
     # an existing, already filled database:
     .venv/bin/python bench/registry_lookup.py --database-url postgresql+psycopg2://...
 
-Filling uses the registry generator with PostgreSQL COPY (bot.prod.bulk_load), in chunks,
+Filling uses the registry generator (PostgreSQL COPY, bot.prod.bulk_load), in chunks,
 printing households/s as it goes; `--max-fill-seconds` bounds it (what was written stays).
 Look-ups time bot.registry.service.find_person (what the verification action calls: person
 by CNIC, household, enrolments) and the bare indexed SELECT, for CNICs that exist and not.
@@ -41,7 +41,7 @@ def start_postgres(var_dir: Path, port: int) -> str:
 
 
 def fill(url: str, persons: int, seed: int, max_seconds: float, chunk: int = 50_000) -> None:
-    from bot.prod.bulk_load import generate
+    from bot.registry.generator import generate
 
     engine = db.get_engine(url)
     with engine.connect() as conn:

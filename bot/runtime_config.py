@@ -18,7 +18,9 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
         tracker: Dict[str, Any] = {"type": "SQL", "dialect": "sqlite", "db": url.database}
     else:
         tracker = {
-            "type": "SQL",
+            # Rasa's SQLTrackerStore forgets a conversation when one read fails (a database
+            # restart); this subclass re-checks pooled connections and retries.
+            "type": "bot.prod.tracker_store.ResilientSQLTrackerStore",
             "dialect": "postgresql",
             "url": url.host,
             "port": url.port or 5432,

@@ -23,8 +23,9 @@ class Settings(BaseSettings):
     REDIS_URL: Optional[str] = None
     # Rasa's SQL tracker store (conversation transcripts), read by the console
     TRACKER_DB_URL: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
-    # Rasa lock store class when REDIS_URL is set (several Rasa replicas)
-    LOCK_STORE_TYPE: str = "redis"
+    # Rasa lock store class when REDIS_URL is set (several Rasa replicas). Rasa 3.6's own
+    # RedisLockStore reads and writes the lock in two steps; ours is atomic (tests/production).
+    LOCK_STORE_TYPE: str = "bot.lockstore.AtomicRedisLockStore"
 
     # Rasa servers as seen by the console and the channels
     RASA_URL: str = "http://127.0.0.1:5005"

@@ -6,16 +6,14 @@ generator at about 430 households/s. COPY streams a whole batch in one statement
     from bot.prod.bulk_load import copy_rows
     copy_rows(conn, table, rows)   # same arguments as generator._bulk_insert
 
-`generate()` runs the unchanged generator with COPY until the generator calls `copy_rows`
-itself for PostgreSQL connections.
+bot.registry.generator uses it for every PostgreSQL connection.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from typing import Any, Iterable, Optional
-from unittest import mock
+from typing import Any, Iterable
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
@@ -59,14 +57,3 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Non
         cursor.copy_expert(sql, copy_text(rows, names))
     finally:
         cursor.close()
-
-
-def generate(conn: Connection, households: int, seed: int, **kwargs: Any) -> Any:
-    """bot.registry.generator.generate with COPY instead of executemany on PostgreSQL."""
-    from bot.registry import generator
-
-    insert: Optional[Any] = copy_rows if conn.dialect.name == "postgresql" else None
-    if insert is None:
-        return generator.generate(conn, households, seed, **kwargs)
-    with mock.patch.object(generator, "_bulk_insert", insert):
-        return generator.generate(conn, households, seed, **kwargs)

@@ -83,7 +83,6 @@ class Stack:
 
         settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
         endpoints = write_endpoints(self.layout.var_dir / "endpoints.yml", settings)
-        use_resilient_tracker_store(endpoints)
         credentials = self.layout.var_dir / "credentials.yml"
         write_credentials(credentials, settings)
         return endpoints, credentials
@@ -251,31 +250,10 @@ class Stack:
 
 
 def seed_demo_data(url: str) -> None:
-    """bot.setup_db.setup; the demo registry alone while staff accounts are not importable."""
-    try:
-        from bot.setup_db import setup
+    """Migrations, the demo registry and the demo staff accounts (bot.setup_db)."""
+    from bot.setup_db import setup
 
-        setup(url)
-    except ModuleNotFoundError as e:
-        from bot.db import session_scope
-        from bot.registry.seed import ensure_demo_registry
-
-        print(f"==> setup_db unavailable ({e}); seeding the demo registry only", flush=True)
-        with session_scope(url) as session:
-            ensure_demo_registry(session)
-
-
-def use_resilient_tracker_store(endpoints: Path) -> None:
-    """Point a PostgreSQL tracker store at bot.prod.tracker_store (survives DB restarts)."""
-    import yaml
-
-    from bot.prod.tracker_store import TYPE
-
-    config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
-    store = config.get("tracker_store") or {}
-    if store.get("type") == "SQL" and store.get("dialect") == "postgresql":
-        store["type"] = TYPE
-        endpoints.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    setup(url)
 
 
 def create_tracker_schema(endpoints: Path) -> None:

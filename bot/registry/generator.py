@@ -524,6 +524,12 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     Both sqlite3 and psycopg2 adapt date and bool values themselves. An enrolment or
     instalment row without an "id" gets one from the database.
     """
+    if conn.dialect.name == "postgresql":
+        # executemany sends one INSERT per row over the wire; COPY streams the batch.
+        from bot.prod.bulk_load import copy_rows
+
+        copy_rows(conn, table, rows)
+        return
     names = [c.name for c in table.c if c.name in rows[0]]
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
