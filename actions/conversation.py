@@ -132,6 +132,11 @@ def _set_language(dispatcher: CollectingDispatcher, language: str) -> List[Event
     return [SlotSet("language", language), SlotSet("pending_flow", None)]
 
 
+def _is_shared_phone(text: str, phone: Optional[str]) -> bool:
+    digits = "".join(ch for ch in ascii_digits(text) if ch.isdigit())
+    return bool(phone) and len(digits) >= 10 and str(phone).endswith(digits[-10:])
+
+
 class ActionHandleInform(Action):
     """A message with only data in it: answer what that data is for."""
 
@@ -161,6 +166,12 @@ class ActionHandleInform(Action):
         programme = entity_value(tracker, "programme")
         if programme:
             say(dispatcher, programme_info(programme))
+            return []
+        if entity_value(tracker, "phone") or _is_shared_phone(
+            text, metadata_of(tracker).get("phone")
+        ):
+            # A phone number on its own (a shared Telegram contact): the channel has noted it.
+            dispatcher.utter_message(response="utter_phone_received")
             return []
         if sum(ch.isdigit() for ch in ascii_digits(text)) >= 6:
             # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.
