@@ -31,9 +31,13 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
+# Every process the helpline starts: no usage data leaves the machine.
+FIXED_ENV = {"RASA_TELEMETRY_ENABLED": "false"}
+
+
 def demo_environment() -> Dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.update(FIXED_ENV)
     env.setdefault("SQLALCHEMY_WARN_20", "0")
     if get_settings().DEMO_MODE:
         for key, value in DEMO_CHANNEL_ENV.items():
@@ -77,6 +81,7 @@ class Services:
         from bot.settings import Settings
 
         env = dict(self.env)
+        env.update(FIXED_ENV)
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
         settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
         endpoints = write_endpoints(self.config_dir / "endpoints.yml", settings)
@@ -105,8 +110,10 @@ class Services:
                 "--port",
                 str(self.rasa_port),
             ],
-            "console": [sys.executable, "-m", "bot.console"],
-            "worker": [sys.executable, "-m", "bot.worker"],
+            # Run through bot.logging_setup so their logs are masked like Rasa's and the
+            # action server's (those install it when they import our channels/actions).
+            "console": [sys.executable, "-m", "bot.logging_setup", "bot.console"],
+            "worker": [sys.executable, "-m", "bot.logging_setup", "bot.worker"],
         }
         env["CONSOLE_PORT"] = str(self.console_port)
         for name in self.components:
@@ -155,6 +162,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot.setup_db import setup
     from bot.train import ensure_model
 
+    os.environ.update(FIXED_ENV)  # also for `rasa train`, which ensure_model starts
     setup()
     model = ensure_model()
     services = Services(model)

@@ -15,6 +15,7 @@ from bot.assistant.people import PersonContext, person_context
 from bot.assistant.replies import Reply, spoken_digits
 from bot.identifiers import ascii_digits, check_ticket_number
 from bot.labels import label, queue_label
+from bot.privacy.vault import describe_references, real_cnic
 from bot.tickets import service as tickets
 from bot.tickets.constants import CHANNELS
 from bot.tickets.models import Ticket
@@ -114,10 +115,20 @@ def ticket_params(ticket: Ticket, language: str) -> dict:
     }
 
 
+def _unvault(session: Session, draft: ComplaintDraft) -> None:
+    """The ticket keeps the real CNIC (staff need it) where the conversation had a reference.
+
+    A reference in the description becomes the masked CNIC a person can read."""
+    if draft.cnic:
+        draft.cnic = real_cnic(session, draft.cnic)
+    draft.description = describe_references(session, draft.description or "")
+
+
 def file_complaint(
     session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
 ) -> List[Reply]:
     """Open (or join) the ticket. The caller commits before sending the replies."""
+    _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
@@ -132,6 +143,7 @@ def hand_off(
 ) -> List[Reply]:
     """An escalated ticket for a person who asked for (or needs) a human."""
     draft.escalated = True
+    _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
@@ -160,6 +172,7 @@ def _status_params(ticket: Ticket, language: str) -> dict:
 
 def tickets_of_citizen(session: Session, cnic: str, language: str) -> List[Reply]:
     """The open tickets of a verified citizen, newest first (at most three)."""
+    cnic = real_cnic(session, cnic) or cnic
     found = tickets.tickets_for_cnic(session, cnic, open_only=True)
     if not found:
         return [Reply("utter_no_open_tickets")]

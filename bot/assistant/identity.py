@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.models import VerificationAttempt
 from bot.assistant.replies import Reply
+from bot.db import session_scope
 from bot.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
+from bot.privacy.reference import first_reference
+from bot.privacy.vault import CnicVault, real_cnic
 from bot.registry import verification
 from bot.settings import get_settings
 
@@ -27,7 +30,23 @@ class Outcome:
 
 
 def read_cnic(text: str) -> CnicCheck:
-    return check_cnic(text)
+    """The CNIC in `text`, as the conversation may keep it: `digits` is its vault reference.
+
+    The channels already put a reference where the person typed a CNIC; a CNIC that
+    reached here as digits (a test story, another channel) is vaulted now, so slots
+    never hold the digits. A mistyped CNIC comes back with what is wrong with it.
+    """
+    reference = first_reference(text)
+    if reference is not None:
+        with session_scope() as session:
+            known = CnicVault(session).resolve(reference) is not None
+        # An unknown reference (a forged one, or HASH_KEY changed): ask for the CNIC again.
+        return CnicCheck(reference, None, 13) if known else CnicCheck(None, CNIC_PROBLEM_LENGTH)
+    check = check_cnic(text)
+    if not check.ok:
+        return check
+    with session_scope() as session:
+        return CnicCheck(CnicVault(session).put(str(check.digits)), None, 13)
 
 
 def cnic_problem(check: CnicCheck) -> List[Reply]:
@@ -76,11 +95,15 @@ def _locked_outcome() -> Outcome:
 
 
 def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> Outcome:
-    """After a valid CNIC: not in the registry, locked, verified by phone, or ask the factor."""
+    """After a valid CNIC: not in the registry, locked, verified by phone, or ask the factor.
+
+    `cnic` may be the vault reference; the slots get back the value given.
+    """
+    given, cnic = cnic, real_cnic(session, cnic) or cnic
     result = verification.verify(session, cnic, phone=phone) if phone else None
     if result is not None and result.ok:
         return Outcome(
-            [Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": cnic}
+            [Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": given}
         )
     if verification.verify(session, cnic).status == "not_found":
         return Outcome(
@@ -95,7 +118,8 @@ def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> 
 def answer(
     session: Session, cnic: str, text: str, sender_id: str, now: Optional[datetime] = None
 ) -> Outcome:
-    """Check the CNIC issue date the person typed."""
+    """Check the CNIC issue date the person typed (`cnic` may be the vault reference)."""
+    given, cnic = cnic, real_cnic(session, cnic) or cnic
     now = now or datetime.utcnow()
     if is_locked(session, cnic, sender_id, now):
         return _locked_outcome()
@@ -110,7 +134,7 @@ def answer(
     if result.ok:
         return Outcome(
             [Reply("utter_verified")],
-            {"verification_answer": "ok", "verified": True, "verified_cnic": cnic},
+            {"verification_answer": "ok", "verified": True, "verified_cnic": given},
         )
     if is_locked(session, cnic, sender_id, now):
         return _locked_outcome()

@@ -9,6 +9,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.privacy.vault import real_cnic
 from bot.registry.models import Enrolment, Household, Person
 
 
@@ -28,7 +29,11 @@ def _age(born: date, today: date) -> int:
 def person_context(
     session: Session, cnic: str, today: Optional[date] = None
 ) -> Optional[PersonContext]:
-    """District, tehsil, phone, main programme and vulnerability of the CNIC's holder."""
+    """District, tehsil, phone, main programme and vulnerability of the CNIC's holder.
+
+    `cnic` may be the vault reference the conversation keeps instead of the digits.
+    """
+    cnic = real_cnic(session, cnic) or cnic
     row = session.execute(
         select(Person, Household)
         .join(Household, Person.household_id == Household.id)

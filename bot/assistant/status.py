@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.assistant.format import day_text, money
 from bot.assistant.replies import Reply
 from bot.labels import label
+from bot.privacy.vault import real_cnic
 from bot.programmes import get_programmes
 from bot.registry import service as registry
 
@@ -130,7 +131,9 @@ def payment_replies(
 
 
 def answer(session: Session, cnic: str, flow: str, language: str, asked: str = "") -> StatusAnswer:
-    """What to say for `flow` (eligibility, payment, or status = both) about a verified CNIC."""
+    """What to say for `flow` (eligibility, payment, or status = both) about a verified CNIC
+    (the digits or their vault reference)."""
+    cnic = real_cnic(session, cnic) or cnic
     result = StatusAnswer()
     if flow in ("eligibility", "status"):
         result.replies += eligibility_replies(registry.check_eligibility(session, cnic), language)

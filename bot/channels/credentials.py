@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 # Our connectors, by Rasa channel name. Their secrets come from the environment, so
 # each entry in the file is empty ({}).
 CONNECTORS = {
+    # Rasa's `rest` with CNICs vaulted (bot.channels.rest), at the same path.
+    "rest": "bot.channels.rest.VaultedRestInput",
     "twilio": "bot.channels.twilio_messaging.TwilioMessagingInput",
     "twilio_voice": "bot.channels.twilio_voice.TwilioVoiceInput",
     "telegram": "bot.channels.telegram.TelegramInput",
@@ -24,7 +26,7 @@ CONNECTORS = {
 
 def credentials_for(settings: Settings) -> Dict[str, Any]:
     """The credentials mapping: rest, plus each channel whose settings are present."""
-    data: Dict[str, Any] = {"rest": {}}
+    data: Dict[str, Any] = {CONNECTORS["rest"]: {}}
     for channel in CHANNELS:
         missing = missing_settings(channel, settings)
         if missing:

@@ -93,6 +93,16 @@ def asks_for_more(text: Optional[str]) -> bool:
     return bool(text) and text.strip().strip(".!؟?۔").lower() in MORE_WORDS
 
 
+# The words channel_sms_more_hint tells people to send. With nothing left to send they
+# are answered by the channel: passed on, "MORE" would be read as English (switching
+# the replies' language) or taken as the answer to the assistant's open question.
+MORE_HINT_WORDS = {"more", "mazeed", "mazid", "مزید"}
+
+
+def is_more_hint_word(text: Optional[str]) -> bool:
+    return bool(text) and text.strip().strip(".!؟?۔").lower() in MORE_HINT_WORDS
+
+
 # ---------------------------------------------------------------- sentences and budget
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[؟۔])\s*|\n+")

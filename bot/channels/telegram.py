@@ -7,6 +7,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -22,6 +23,7 @@ from telegram import (
 
 from bot.channels import store
 from bot.channels.config import missing_settings, setting, voice_line_number
+from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
@@ -94,6 +96,33 @@ class TelegramOutput(OutputChannel):
         await self.bot.send_message(chat_id=int(recipient_id), text=text)
 
 
+async def shared_phone(app: Any, chat_id: str) -> Optional[str]:
+    """The phone number the user of this private chat shared earlier in the conversation.
+
+    Telegram vouches for a contact only once, when it is shared; Twilio vouches for the
+    sender on every message. So that the assistant can verify the user by the phone on
+    record (it reads `metadata.phone` of the message that carries the CNIC), the number
+    is looked up in the conversation's own tracker (the store every replica shares): the
+    latest Telegram message of this chat that carried it.
+    """
+    try:
+        tracker = await app.ctx.agent.tracker_store.retrieve(chat_id)
+    except Exception:  # no agent (tests), store down: no phone, never fail
+        return None
+    for event in reversed(list(getattr(tracker, "events", None) or [])):
+        if not isinstance(event, UserUttered) or event.input_channel != CHANNEL:
+            continue
+        phone = (event.metadata or {}).get("phone")
+        if phone:
+            return str(phone)
+    return None
+
+
+def _private(chat: Any, user: Any) -> bool:
+    """A one-to-one chat with `user`: only there can a shared phone stand for the sender."""
+    return chat is not None and user is not None and chat.id == user.id
+
+
 def _callback_data(button: Dict[str, Any]) -> str:
     payload = str(button.get("payload") or button.get("title") or "")
     if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA:
@@ -130,6 +159,7 @@ class TelegramInput(InputChannel):
         return TelegramOutput(self.bot)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = vaulted(on_new_message)  # the tracker gets CNIC references only
         bp = Blueprint("madadgar_telegram", __name__)
 
         @bp.route("/", methods=["GET"])
@@ -218,7 +248,15 @@ class TelegramInput(InputChannel):
             return
         if text.startswith("/"):  # a Telegram command is words, not an intent to trigger
             text = text[1:].split("@")[0]
-        await self._to_assistant(text, chat_id, {}, on_new_message, lang)
+        metadata = await self._phone_metadata(app, message.chat, user)
+        await self._to_assistant(text, chat_id, metadata, on_new_message, lang)
+
+    async def _phone_metadata(self, app: Any, chat: Any, user: Any) -> Dict[str, Any]:
+        """{"phone": ...} when this private chat's user shared their own number earlier."""
+        if not _private(chat, user):
+            return {}
+        phone = await shared_phone(app, str(chat.id))
+        return {"phone": phone} if phone else {}
 
     async def _button(self, update: Update, on_new_message: Callable, app: Any) -> None:
         query = update.callback_query
@@ -238,7 +276,9 @@ class TelegramInput(InputChannel):
             )
             return
         lang = await conversation_language(app, chat_id)
-        await self._to_assistant(data, chat_id, {}, on_new_message, lang)
+        chat = query.message.chat if query.message else None
+        metadata = await self._phone_metadata(app, chat, query.from_user)
+        await self._to_assistant(data, chat_id, metadata, on_new_message, lang)
 
     async def _to_assistant(
         self,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
+
+from rasa.shared.core.events import UserUttered
 
 from bot import i18n
 
@@ -20,11 +22,24 @@ def say(name: str, language: Optional[str], channel: Optional[str] = None, **par
 
 
 async def conversation_language(app: Any, sender_id: str) -> str:
-    """The language slot of the sender's conversation, from Rasa's tracker store."""
+    """The language the assistant answers this conversation in (same rule as bot.nlg).
+
+    The language slot when the person chose one, else the language of their latest
+    message with words in it: the slot alone is empty for most conversations, which
+    would put channel texts (the SMS "MORE" hint, errors) in the default language
+    under replies in Urdu script.
+    """
     try:
         agent = app.ctx.agent
         tracker = await agent.tracker_store.retrieve(sender_id)
-        value = tracker.get_slot("language") if tracker else None
-    except Exception:  # no agent (tests), no slot, store down: fall back, never fail
-        value = None
-    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+        if tracker is None:
+            return i18n.DEFAULT_LANGUAGE
+        recent: List[Optional[str]] = []
+        for event in reversed(list(getattr(tracker, "events", None) or [])):
+            if isinstance(event, UserUttered):
+                recent.append(i18n.message_language(event.parse_data, event.metadata))
+                if len(recent) >= 10:
+                    break
+        return i18n.effective_language(tracker.get_slot("language"), recent)
+    except Exception:  # no agent (tests), store down: fall back, never fail
+        return i18n.DEFAULT_LANGUAGE

@@ -20,6 +20,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_text, store
 from bot.channels.config import missing_settings, setting, sms_max_segments, voice_line_number
+from bot.channels.rest import vaulted
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
@@ -144,6 +145,7 @@ class TwilioMessagingInput(InputChannel):
         return TwilioRestOutput(sender) if sender else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = vaulted(on_new_message)  # the tracker gets CNIC references only
         bp = Blueprint("madadgar_twilio_messaging", __name__)
 
         @bp.route("/", methods=["GET"])
@@ -234,6 +236,9 @@ class TwilioMessagingInput(InputChannel):
                 json.dumps(pages[1:]) if pages[1:] else None,
             )
             return twiml_messages(pages[:1])
+        if sms_text.is_more_hint_word(text):  # "MORE" with nothing left to send
+            lang = await conversation_language(request.app, sender)
+            return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
         text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
         collector = TwilioMessagingOutput()
         await on_new_message(

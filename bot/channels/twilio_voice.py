@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import store, voice_twiml
 from bot.channels.config import missing_settings, setting
+from bot.channels.rest import vaulted
 from bot.channels.store import CallState, run_db
 from bot.channels.texts import say
 from bot.channels.twilio_messaging import phone_of
@@ -31,6 +32,17 @@ MAX_NO_INPUT = 2
 MAX_MISUNDERSTOOD = 3
 # Responses that mean "I did not understand"; repeated ones end the call with a callback.
 MISUNDERSTOOD_RESPONSES = {"utter_default", "utter_ask_rephrase", "utter_out_of_scope"}
+
+
+def conversation_id(call_sid: str) -> str:
+    """The assistant's conversation (sender id) for one call: every call starts afresh.
+
+    Not the caller's number: SMS uses the bare number as its sender id, so a call would
+    continue that SMS conversation, with its verification and any half-answered question,
+    and every call from a number would continue the last one (caller ids are easily
+    forged). The number still reaches the assistant as `metadata.phone`.
+    """
+    return f"voice:{call_sid}"
 
 
 class TwilioVoiceOutput(OutputChannel):
@@ -84,6 +96,7 @@ class TwilioVoiceInput(InputChannel):
         self.settings = settings
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = vaulted(on_new_message)  # the tracker gets CNIC references only
         bp = Blueprint("madadgar_twilio_voice", __name__)
 
         @bp.route("/", methods=["GET"])
@@ -238,7 +251,7 @@ class TwilioVoiceInput(InputChannel):
             UserMessage(
                 text,
                 collector,
-                form.get("From"),
+                conversation_id(state.call_sid),
                 input_channel=CHANNEL,
                 message_id=f"{state.call_sid}:{state.step}",
                 metadata=self._metadata(form, state),
@@ -319,7 +332,7 @@ class TwilioVoiceInput(InputChannel):
                     UserMessage(
                         HUMAN_TEXT,
                         TwilioVoiceOutput(),
-                        form.get("From"),
+                        conversation_id(state.call_sid),
                         input_channel=CHANNEL,
                         metadata=self._metadata(form, state, callback_only=True, reason=reason),
                     )

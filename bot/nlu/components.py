@@ -31,6 +31,7 @@ from bot.nlu.extract import extract_entities
 from bot.nlu.langid import detect_with_confidence
 from bot.nlu.normalise import normalise_with_offsets
 from bot.nlu.roman import fold_roman
+from bot.privacy.reference import CLASSIFIER_LEMMA, is_reference
 
 LANGUAGE = "language"
 
@@ -57,6 +58,10 @@ class NormalisingTokenizer(WhitespaceTokenizer):
         for piece in super().tokenize(folded, attribute):
             start, end = norm.to_original(piece.start, piece.end)
             lemma = fold_roman(piece.text) or piece.text
+            if is_reference(piece.text):
+                # The channels replaced a CNIC with its vault reference: classify the
+                # message as the one the person typed, with a CNIC in it.
+                lemma = CLASSIFIER_LEMMA
             if tokens and tokens[-1].start == start and tokens[-1].end == end:
                 # One typed character that folds into several words (ﷺ): one token.
                 tokens[-1].lemma = f"{tokens[-1].lemma}_{lemma}"

@@ -18,6 +18,7 @@ from bot.nlu.gazetteer import district_gazetteer, find_names, programme_gazettee
 from bot.nlu.normalise import Normalised, as_text, normalise_with_offsets
 from bot.nlu.numbers import Span, find_amounts, find_number_runs
 from bot.nlu.roman import WORDS_FILE, load_lexicon
+from bot.privacy.reference import find_references
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,16 @@ def _overlaps(start: int, end: int, spans: List[Span]) -> bool:
 
 
 def _identifier_entities(norm: Normalised) -> Tuple[List[Entity], List[Span]]:
-    """Tickets with a PCMS prefix, then CNICs, phones and bare tickets in digit runs."""
+    """CNIC references, tickets with a PCMS prefix, then CNICs, phones and bare tickets
+    in digit runs."""
     folded = norm.text
     found: List[Entity] = []
     taken: List[Span] = []
+    # A channel put a reference where the person typed a CNIC (bot.privacy.vault): it
+    # is the cnic entity, and its value stays the reference.
+    for start, end, reference in find_references(folded):
+        found.append(_entity(norm, start, end, reference, "cnic"))
+        taken.append((start, end))
     for m in _PCMS.finditer(folded):
         digits = re.sub(r"\D", "", m.group(1))
         value = f"PCMS-{digits}"

@@ -9,6 +9,7 @@ from bot.channels.simulate import run
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.privacy.vault import CnicVault
 from bot.settings import get_settings
 
 
@@ -36,7 +37,7 @@ def test_voice_simulation_follows_the_menu_and_keypad(server, assistant):
     text = "\n".join(lines)
     assert "For English, press 2." in text
     assert "three five two zero two" in text
-    assert assistant.received[-1].text == "3520212345671"
+    assert CnicVault().resolve(assistant.received[-1].text) == "3520212345671"  # vaulted
 
 
 def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeypatch, assistant):

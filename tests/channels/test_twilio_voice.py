@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.privacy.vault import CnicVault
 from tests.channels.conftest import PUBLIC, TOKEN
 from tests.channels.helpers import twilio_headers
 
@@ -105,7 +106,7 @@ def test_a_cnic_is_typed_read_back_digit_by_digit_and_sent_only_when_confirmed(c
     assert "three five two zero two, one two three four five six seven, one" in said(root)
     assert len(assistant.received) == 1  # not yet sent
     call.press("1")
-    assert assistant.received[-1].text == "3520212345671"
+    assert CnicVault().resolve(assistant.received[-1].text) == "3520212345671"  # vaulted
     assert assistant.received[-1].metadata["language"] == "en"
 
 
@@ -117,7 +118,7 @@ def test_pressing_2_at_the_read_back_asks_for_the_number_again(call, assistant):
     assert "ہیش" in said(root)
     call.press("3520212345672")
     call.press("1")
-    assert assistant.received[-1].text == "3520212345672"
+    assert CnicVault().resolve(assistant.received[-1].text) == "3520212345672"  # vaulted
 
 
 def test_numbers_are_never_taken_from_speech(call, assistant):

@@ -1,0 +1,1 @@
+"""Keeping CNICs and phone numbers out of conversations and logs: the CNIC vault, log masking."""

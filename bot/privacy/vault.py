@@ -1,0 +1,188 @@
+"""The CNIC vault: CNICs swapped for references before Rasa stores a message, and back.
+
+The channels call `substitute_text` on every incoming message, so the tracker store only
+ever holds references (``CNIC#…``); the actions' services call `real_cnic` when they need
+the digits (registry look-ups, the ticket, which staff must be able to read). The digits
+are kept sealed with Fernet under a key derived from HASH_KEY, in their own table, so a
+copy of the tracker store or of the logs alone gives nobody a CNIC. Only valid CNICs are
+vaulted: a mistyped one stays as typed, so the assistant can say what is wrong with it.
+Changing HASH_KEY orphans existing references: conversations then ask for the CNIC again.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Tuple
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.identifiers import mask_cnic, normalise_cnic
+from bot.privacy.models import VaultedCnic, utcnow
+from bot.privacy.reference import canonical, find_references, is_reference, make_reference
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Enough passes to reach text with no CNIC left; each pass removes at least 13 digits.
+_MAX_PASSES = 8
+_WORDLIKE = re.compile(r"[\w#]")
+
+
+def _fernet(key: str) -> Fernet:
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"madadgar-cnic-vault-seal"
+    ).derive(key.encode("utf-8"))
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def cnic_spans(text: str) -> List[Tuple[int, int, str]]:
+    """(start, end, 13 digits) of each valid CNIC in `text`.
+
+    The CNICs the NLU finds, and also 13 digits grouped oddly ("32303-990000-12"), which
+    the NLU leaves alone but the assistant still accepts as a CNIC when it asked for one.
+    """
+    from bot.nlu.extract import extract_entities  # the gazetteers load on first use only
+    from bot.nlu.normalise import as_text, normalise_with_offsets
+    from bot.nlu.numbers import find_number_runs
+
+    entities = extract_entities(text)
+    spans = [
+        (e.start, e.end, e.value)
+        for e in entities
+        if e.entity == "cnic" and not is_reference(e.value)
+    ]
+    taken = [(e.start, e.end) for e in entities]
+    norm = normalise_with_offsets(as_text(text))
+    for run in find_number_runs(norm.text):
+        digits = normalise_cnic(run.cnic_attempt or "")
+        if digits:
+            start, end = norm.to_original(run.start, run.end)
+            if not any(s < end and start < e for s, e in taken):
+                spans.append((start, end, digits))
+    return sorted(spans)
+
+
+def _insert_once(session: Session, reference: str, sealed: str) -> None:
+    """Insert the row unless another process just did (same CNIC, same moment)."""
+    values = {"reference": reference, "sealed": sealed, "created_at": utcnow()}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        session.add(VaultedCnic(**values))
+        session.flush()
+        return
+    session.execute(insert(VaultedCnic).values(**values).on_conflict_do_nothing())
+
+
+class CnicVault:
+    """Puts CNICs away under their references and gives them back.
+
+    With a `session` the vault works inside the caller's transaction; without one each
+    call uses its own short transaction on the configured database.
+    """
+
+    def __init__(self, session: Optional[Session] = None, key: Optional[str] = None) -> None:
+        self.session = session
+        self.key = key or get_settings().HASH_KEY
+        self._seal = _fernet(self.key)
+
+    @contextmanager
+    def _db(self) -> Iterator[Session]:
+        if self.session is not None:
+            yield self.session
+        else:
+            with session_scope() as session:
+                yield session
+
+    def reference(self, cnic: str) -> str:
+        """The reference of a valid CNIC (any typed form), without storing it."""
+        digits = normalise_cnic(cnic)
+        if digits is None:
+            raise ValueError("not a valid CNIC")
+        return make_reference(digits, self.key)
+
+    def put(self, cnic: str) -> str:
+        """Store a valid CNIC (once) and return its reference, e.g. ``CNIC#kq7xbt…``."""
+        digits = normalise_cnic(cnic)
+        if digits is None:
+            raise ValueError("not a valid CNIC")
+        reference = make_reference(digits, self.key)
+        with self._db() as session:
+            if session.get(VaultedCnic, reference) is None:
+                sealed = self._seal.encrypt(digits.encode("ascii")).decode("ascii")
+                _insert_once(session, reference, sealed)
+        return reference
+
+    def resolve(self, reference: str) -> Optional[str]:
+        """The 13 digits behind `reference`, or None when it is unknown here."""
+        if not is_reference(reference):
+            return None
+        with self._db() as session:
+            row = session.get(VaultedCnic, canonical(reference))
+            sealed = row.sealed if row is not None else None
+        if sealed is None:
+            return None
+        try:
+            return self._seal.decrypt(sealed.encode("ascii")).decode("ascii")
+        except InvalidToken:
+            logger.warning("A vaulted CNIC could not be unsealed: was HASH_KEY changed?")
+            return None
+
+    def real_cnic(self, value: Optional[str]) -> Optional[str]:
+        """13 digits from a reference or from a CNIC typed in any form; None otherwise."""
+        if not value:
+            return None
+        refs = find_references(str(value))
+        if refs:
+            return self.resolve(refs[0][2])
+        return normalise_cnic(str(value))
+
+    def substitute(self, text: str) -> str:
+        """`text` with every valid CNIC replaced by its reference (stored in the vault)."""
+        if not text or not any(ch.isdigit() for ch in text):
+            return text
+        for _ in range(_MAX_PASSES):
+            spans = cnic_spans(text)
+            if not spans:
+                break
+            for start, end, digits in reversed(spans):
+                reference = self.put(digits)
+                before = " " if start > 0 and _WORDLIKE.match(text[start - 1]) else ""
+                after = " " if end < len(text) and _WORDLIKE.match(text[end]) else ""
+                text = f"{text[:start]}{before}{reference}{after}{text[end:]}"
+        return text
+
+
+def substitute_text(text: Optional[str]) -> Optional[str]:
+    """What the channels hand to Rasa: `text` with its CNICs vaulted (own transaction)."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return text
+    with session_scope() as session:
+        return CnicVault(session).substitute(text)
+
+
+def real_cnic(session: Session, value: Optional[str]) -> Optional[str]:
+    """The CNIC digits a slot value stands for (a reference or the digits themselves)."""
+    return CnicVault(session).real_cnic(value)
+
+
+def describe_references(session: Session, text: str) -> str:
+    """`text` for staff: each reference shown as the masked CNIC it stands for."""
+    refs = find_references(text or "")
+    if not refs:
+        return text
+    vault = CnicVault(session)
+    for start, end, reference in reversed(refs):
+        cnic = vault.resolve(reference)
+        text = f"{text[:start]}{mask_cnic(cnic) if cnic else 'CNIC'}{text[end:]}"
+    return text
