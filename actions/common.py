@@ -38,6 +38,14 @@ def sender_phone(tracker: Tracker) -> Optional[str]:
     return str(phone) if phone else None
 
 
+def verification_phone(tracker: Tracker) -> Optional[str]:
+    """The sender's phone as an identity factor: not on the voice line, where caller ID
+    can be spoofed; SMS/WhatsApp senders and shared Telegram contacts are vouched for."""
+    if channel_of(tracker) == "twilio_voice":
+        return None
+    return sender_phone(tracker)
+
+
 def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 

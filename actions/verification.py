@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_value, language_of, latest_text, say, sender_phone
+from actions.common import entity_value, language_of, latest_text, say, verification_phone
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
 from bot.db import session_scope
@@ -70,7 +70,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {"cnic": None}
         cnic = str(check.digits)
         with session_scope() as session:
-            outcome = identity.start(session, cnic, sender_phone(tracker), tracker.sender_id)
+            outcome = identity.start(session, cnic, verification_phone(tracker), tracker.sender_id)
         say(dispatcher, outcome.replies)
         return {"cnic": cnic, **outcome.slots}
 

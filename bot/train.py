@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,7 @@ def ensure_model(force: bool = False) -> Path:
         ],
         cwd=ROOT,
         check=True,
+        env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"),
     )
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(current)

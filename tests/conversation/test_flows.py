@@ -111,9 +111,10 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
 
 
 @pytest.mark.parametrize(
-    "complaint, place, status_ask, human, script",
+    "persona, complaint, place, status_ask, human, script",
     [
         (
+            "pmt_above",
             "retailer ne meri qist se 1000 rupay kaat liye",
             "Alipur ki Madina dukaan par kal",
             "meri shikayat {t} ka kya bana",
@@ -121,6 +122,7 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
             "latin",
         ),
         (
+            "waitlisted",
             "ایجنٹ نے میرے پیسوں میں سے 1000 روپے کاٹ لیے",
             "علی پور کی مدینہ دکان پر کل",
             "میری شکایت {t} کا کیا بنا",
@@ -128,6 +130,7 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
             "urdu",
         ),
         (
+            "taleemi_wazaif",
             "the agent cut 1000 rupees from my payment",
             "at Madina store Alipur yesterday",
             "what is the status of my complaint {t}",
@@ -137,12 +140,13 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
     ],
 )
 def test_deduction_complaint_gets_a_committed_ticket_its_status_and_a_human(
-    live_assistant, complaint, place, status_ask, human, script
+    live_assistant, persona, complaint, place, status_ask, human, script
 ):
+    # One persona per language: a second deduction by the same CNIC would join the first.
     s = sender()
     asked = joined(live_assistant.say(s, complaint))
     assert asked, "the complaint got no reply"
-    live_assistant.say(s, PAID.cnic)
+    live_assistant.say(s, next(p for p in PERSONAS if p.key == persona).cnic)
     replies = joined(live_assistant.say(s, place))
     found = TICKET.search(replies)
     assert found, f"no ticket number in {replies!r}"
