@@ -159,9 +159,13 @@ def _ensure_chromium() -> None:
     assert Path(CHROMIUM).exists(), "Chromium missing: run scripts/ensure_chromium.sh as root"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """Debian's headless Chromium driven by Playwright (no Playwright browser download)."""
+    """Debian's headless Chromium driven by Playwright (no Playwright browser download).
+
+    Module-scoped: Playwright's sync API keeps an asyncio loop running in the main thread
+    while it is open, which would break later tests that call asyncio.run().
+    """
     from playwright.sync_api import sync_playwright
 
     _ensure_chromium()

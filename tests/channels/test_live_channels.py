@@ -452,11 +452,6 @@ def test_forged_or_unsigned_requests_get_403_and_reach_nothing(live_assistant):
     assert webhook_claimed(live.database_url, "twilio", form["MessageSid"])
 
 
-@pytest.mark.xfail(
-    reason="actions: action_handle_inform answers a phone number (the shared contact) as "
-    "a mistyped CNIC ('Is number mein 12 hindsay hain ...')",
-    strict=False,
-)
 def test_telegram_a_shared_contact_is_not_answered_as_a_mistyped_cnic(telegram_live):  # noqa: F811
     api = telegram_live.bot_api
     phone = Phone(telegram_live, "telegram", SANAM.phone)
