@@ -55,6 +55,11 @@ class Layout:
         return self.base_port + 5
 
     @property
+    def action_fallback_port(self) -> int:
+        """bot.prod.action_fallback: nginx's stand-in reply when an action fails."""
+        return self.base_port + 6
+
+    @property
     def rasa_ports(self) -> List[int]:
         return [self.base_port + 10 + i for i in range(self.rasa_replicas)]
 

@@ -53,6 +53,11 @@ def site_values(layout: Layout, trusted: List[str] | None = None) -> Dict[str, s
         "MADADGAR_INTERNAL_ALLOW": _allow(trusted),
         "MADADGAR_ACTION_LISTEN": f"{layout.host}:{layout.action_lb_port}",
         "MADADGAR_ACTION_ALLOW": _allow(trusted),
+        # One fallback per nginx host: never marked failed (max_fails=0); if it does not
+        # answer either, nginx gives the static reply of @actions_down_static.
+        "MADADGAR_ACTION_FALLBACK": (
+            f"    server {layout.host}:{layout.action_fallback_port} max_fails=0;"
+        ),
     }
 
 

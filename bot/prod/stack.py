@@ -25,7 +25,8 @@ def _bin(name: str) -> str:
 
 
 class Stack:
-    """PostgreSQL, Redis, N Rasa replicas, M action servers, nginx, console and worker."""
+    """PostgreSQL, Redis, N Rasa replicas, M action servers and their fallback, nginx,
+    console and worker."""
 
     def __init__(self, layout: Layout, model: Optional[Path] = None) -> None:
         self.layout = layout
@@ -136,6 +137,12 @@ class Stack:
         args = [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
         return self.table.start(f"actions-{index}", args, env)
 
+    def start_action_fallback(self, env: Dict[str, str]) -> int:
+        lay = self.layout
+        args = [sys.executable, "-m", "bot.prod.action_fallback"]
+        args += ["--host", lay.host, "--port", str(lay.action_fallback_port)]
+        return self.table.start("action-fallback", args, env)
+
     def start_rasa(
         self, index: int, env: Dict[str, str], endpoints: Path, credentials: Path
     ) -> int:
@@ -194,12 +201,17 @@ class Stack:
         for i in range(lay.rasa_replicas):
             if self.table.pid(f"rasa-{i}") is None:
                 self.start_rasa(i, env, endpoints, credentials)
+        if self.table.pid("action-fallback") is None:
+            self.start_action_fallback(env)
         if self.table.pid("nginx") is None:
             nginx.start(lay, self.table, env)
         if console and self.table.pid("console") is None:
             self.start_console(env)
         if worker and self.table.pid("worker") is None:
             self.start_worker(env)
+        fallback = lay.url(lay.action_fallback_port, "/health")
+        pid = self.table.recorded_pid("action-fallback")
+        self.timings["action-fallback"] = wait_http(fallback, 30, pid, "action-fallback")
         for i in range(lay.action_replicas):
             self.timings[f"actions-{i}"] = self.wait_actions(i)
         for i in range(lay.rasa_replicas):

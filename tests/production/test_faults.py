@@ -71,15 +71,6 @@ def test_action_server_killed_mid_conversation(
     assert same_messages(stored, [greeting, payment, cnic, issued]), stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known gap (see docs/deploy.md): when a form's validation action fails during the "
-        "PostgreSQL restart, the apology+rewind reply arrives inside Rasa's FormAction, which "
-        "goes on to ask its next slot, so a few of 36 conversations lose their place. Needs a "
-        "fallback that rejects the slot for validate_* actions instead of rewinding."
-    ),
-)
 def test_postgres_and_redis_restart_under_load(prod_stack: Stack) -> None:
     lay = prod_stack.layout
     url = lay.url(lay.internal_port, "/webhooks/rest/webhook")

@@ -12,6 +12,7 @@ from typing import Iterator, List, Tuple
 import pytest
 
 from bot.prod import nginx
+from bot.prod.action_fallback import make_server
 from bot.prod.layout import Layout
 from bot.prod.procs import ProcessTable, wait_http
 from tests.production.ports import free_base_port
@@ -26,6 +27,11 @@ class _Upstream(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
         type(self).seen.append(self.path)
+        if self.path.startswith("/crash"):  # an action failing (e.g. PostgreSQL restarting)
+            self.send_response(500)
+            self.send_header("content-length", "0")
+            self.end_headers()
+            return
         body = json.dumps({"upstream": self.server.server_address[1], "path": self.path}).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -64,12 +70,12 @@ def lb(tmp_path_factory) -> Iterator[Tuple[Layout, List[ThreadingHTTPServer]]]:
 
 
 def request(
-    port: int, path: str, method: str = "POST", source: str = "127.0.0.1"
+    port: int, path: str, method: str = "POST", source: str = "127.0.0.1", body: bytes = b"{}"
 ) -> Tuple[int, bytes]:
     """Send `path` exactly as written (no client-side normalising) from address `source`."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     try:
-        conn.request(method, path, body=b"{}", headers={"content-type": "application/json"})
+        conn.request(method, path, body=body, headers={"content-type": "application/json"})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -158,3 +164,45 @@ def test_listeners_bind_loopback_only(lb) -> None:
     conf = (layout.var_dir / "nginx" / "madadgar.conf").read_text()
     listens = [line.split()[1].rstrip(";") for line in conf.splitlines() if "listen " in line]
     assert listens and all(x.startswith("127.0.0.1:") for x in listens)
+
+
+def test_failed_action_is_answered_by_the_fallback_with_the_same_request(lb) -> None:
+    layout, _ = lb
+    call = {
+        "next_action": "validate_verify_form",
+        "tracker": {
+            "events": [
+                {"event": "active_loop", "name": "verify_form"},
+                {"event": "user", "text": "12-03-2019"},
+                {"event": "slot", "name": "requested_slot", "value": "verification_answer"},
+                {"event": "action", "name": "verify_form"},
+                {"event": "slot", "name": "verification_answer", "value": "12-03-2019"},
+            ]
+        },
+    }
+    body = json.dumps(call).encode()
+    apology = [{"response": "utter_action_failed"}]
+    forget = [{"event": "rewind"}, {"event": "followup", "name": "action_listen"}]
+
+    # Fallback service down too: nginx's own apology + rewind.
+    status, answer = request(layout.action_lb_port, "/crash/webhook", body=body)
+    assert status == 200
+    assert json.loads(answer) == {"events": forget, "responses": apology}
+
+    fallback = make_server(layout.host, layout.action_fallback_port)
+    threading.Thread(target=fallback.serve_forever, daemon=True).start()
+    try:
+        status, answer = request(layout.action_lb_port, "/crash/webhook", body=body)
+    finally:
+        fallback.shutdown()
+        fallback.server_close()
+    assert status == 200
+    # The fallback read the request nginx passed on: the form's validation is rejected.
+    assert json.loads(answer) == {
+        "events": [
+            {"event": "slot", "name": "verification_answer", "value": None},
+            {"event": "action_execution_rejected", "name": "verify_form"},
+            *forget,
+        ],
+        "responses": apology,
+    }

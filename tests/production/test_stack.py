@@ -66,6 +66,7 @@ def test_every_server_listens_on_loopback_only(prod_stack: Stack) -> None:
     lay = prod_stack.layout
     ports = set(lay.rasa_ports + lay.action_ports)
     ports |= {lay.public_port, lay.internal_port, lay.action_lb_port, lay.postgres_port}
+    ports.add(lay.action_fallback_port)
     ports.add(lay.redis_port)
     out = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True, check=True).stdout
     bound = {}

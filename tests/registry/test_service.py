@@ -60,3 +60,70 @@ def test_household_of_lists_members_with_children_without_cnic(seeded):
     assert household.district == "Quetta"
     baby = next(m for m in household.members if m.name == "Maryam")
     assert baby.cnic is None
+
+
+def test_find_person_lists_every_enrolment_in_order_and_none_when_not_enrolled(session):
+    from datetime import date
+
+    from bot.registry.models import Enrolment, Household, Person
+
+    hh = Household(
+        pmt_score=18.5, district="Quetta", tehsil="Quetta City", survey_date=date(2024, 1, 5)
+    )
+    session.add(hh)
+    session.flush()
+    mother = Person(
+        household_id=hh.id,
+        cnic="5440112345671",
+        name="Gul Bibi",
+        gender="female",
+        date_of_birth=date(1988, 2, 1),
+        relation="head",
+        marital_status="married",
+    )
+    sister = Person(
+        household_id=hh.id,
+        cnic="5440112345682",
+        name="Zarina",
+        gender="female",
+        date_of_birth=date(1990, 7, 9),
+        relation="other",
+        marital_status="single",
+    )
+    session.add_all([mother, sister])
+    session.flush()
+    session.add_all(
+        [
+            Enrolment(
+                person_id=mother.id,
+                household_id=hh.id,
+                programme="nashonuma",
+                status="active",
+                since=date(2024, 3, 1),
+            ),
+            Enrolment(
+                person_id=mother.id,
+                household_id=hh.id,
+                programme="kafaalat",
+                status="suspended",
+                reason="cnic_expired",
+                since=date(2024, 2, 1),
+            ),
+        ]
+    )
+    session.commit()
+
+    found = service.find_person(session, "54401-1234567-1")
+    assert (found.name, found.district, found.tehsil, found.pmt_score) == (
+        "Gul Bibi",
+        "Quetta",
+        "Quetta City",
+        18.5,
+    )
+    assert [(e.programme, e.status, e.reason) for e in found.enrolments] == [
+        ("nashonuma", "active", None),
+        ("kafaalat", "suspended", "cnic_expired"),
+    ]
+    not_enrolled = service.find_person(session, "5440112345682")
+    assert not_enrolled is not None and not_enrolled.enrolments == ()
+    assert not_enrolled.survey_date == date(2024, 1, 5)
