@@ -82,3 +82,30 @@ def slots_reset(names: List[str]) -> List[Dict[str, Any]]:
     from rasa_sdk.events import SlotSet
 
     return [SlotSet(n, None) for n in names]
+
+
+def read_cnic_slot(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot_value: Any
+) -> Optional[str]:
+    """The CNIC the person gave (the extracted entity, else the typed text), or None after
+    telling them what is wrong with it."""
+    from bot.assistant import identity
+
+    check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
+    if not check.ok:
+        say(dispatcher, identity.cnic_problem(check))
+        return None
+    return str(check.digits)
+
+
+def read_district_slot(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot_value: Any
+) -> Optional[str]:
+    """The district's canonical name, or None after asking again."""
+    from bot.registry.districts import find_district
+
+    district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
+    if district is None:
+        dispatcher.utter_message(response="utter_invalid_district")
+        return None
+    return district.name

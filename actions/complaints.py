@@ -10,14 +10,19 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import conversation_context, entity_value, latest_text, say
+from actions.common import (
+    conversation_context,
+    entity_value,
+    latest_text,
+    read_cnic_slot,
+    read_district_slot,
+    say,
+)
 from actions.tickets import answer_pending_confirmation
-from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, file_complaint, guess_category, parse_amount
 from bot.assistant.people import person_context
 from bot.assistant.replies import Reply
 from bot.db import session_scope
-from bot.registry.districts import find_district
 
 COMPLAINT_SLOTS = [
     "complaint_category",
@@ -100,11 +105,7 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
-        if not check.ok:
-            say(dispatcher, identity.cnic_problem(check))
-            return {"cnic": None}
-        return {"cnic": check.digits}
+        return {"cnic": read_cnic_slot(dispatcher, tracker, slot_value)}
 
     def validate_district(
         self,
@@ -113,11 +114,7 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
-        if district is None:
-            say(dispatcher, [Reply("utter_invalid_district")])
-            return {"district": None}
-        return {"district": district.name}
+        return {"district": read_district_slot(dispatcher, tracker, slot_value)}
 
     def validate_amount(
         self,

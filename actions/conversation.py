@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
@@ -16,6 +16,7 @@ from actions.common import (
     language_of,
     latest_text,
     metadata_of,
+    read_district_slot,
     say,
 )
 from bot.assistant import identity
@@ -196,12 +197,14 @@ class ValidateOfficeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_office_form"
 
-    def validate_district(self, slot_value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
-        if district is None:
-            dispatcher.utter_message(response="utter_invalid_district")
-            return {"district": None}
-        return {"district": district.name}
+    def validate_district(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"district": read_district_slot(dispatcher, tracker, slot_value)}
 
 
 class ActionOfficeLocation(Action):

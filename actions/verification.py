@@ -9,7 +9,13 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_value, language_of, latest_text, say, verification_phone
+from actions.common import (
+    language_of,
+    latest_text,
+    read_cnic_slot,
+    say,
+    verification_phone,
+)
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
 from bot.db import session_scope
@@ -64,11 +70,9 @@ class ValidateVerifyForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        check = identity.read_cnic(entity_value(tracker, "cnic") or str(slot_value or ""))
-        if not check.ok:
-            say(dispatcher, identity.cnic_problem(check))
+        cnic = read_cnic_slot(dispatcher, tracker, slot_value)
+        if cnic is None:
             return {"cnic": None}
-        cnic = str(check.digits)
         with session_scope() as session:
             outcome = identity.start(session, cnic, verification_phone(tracker), tracker.sender_id)
         say(dispatcher, outcome.replies)
