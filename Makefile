@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 export RASA_TELEMETRY_ENABLED := false
+export OMP_NUM_THREADS := 1
+export OMP_WAIT_POLICY := PASSIVE
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: help install run test lint train setup validate lock

@@ -31,8 +31,14 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-# Every process the helpline starts: no usage data leaves the machine.
-FIXED_ENV = {"RASA_TELEMETRY_ENABLED": "false"}
+# Every process the helpline starts: no usage data leaves the machine; and OpenMP (used by
+# the e5 sentence encoder) runs one passive thread, since its default spinning threads
+# loaded before our settings burn the cores other processes need (docs/PERFORMANCE.md).
+FIXED_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "OMP_NUM_THREADS": "1",
+    "OMP_WAIT_POLICY": "PASSIVE",
+}
 
 
 def demo_environment() -> Dict[str, str]:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
+from bot.run import FIXED_ENV
 from bot.settings import ROOT
 
 MODELS_DIR = ROOT / "models"
@@ -68,7 +69,7 @@ def ensure_model(force: bool = False) -> Path:
         ],
         cwd=ROOT,
         check=True,
-        env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"),
+        env=dict(os.environ, **FIXED_ENV),
     )
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(current)

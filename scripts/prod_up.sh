@@ -15,5 +15,5 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
 }
 bash scripts/ensure_services.sh
-export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_WARN_20=0 PYTHONWARNINGS=ignore
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_WARN_20=0 PYTHONWARNINGS=ignore OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 exec "$PY" -m bot.prod up "$@"
