@@ -25,7 +25,13 @@ def queue_label(queue: str, language: str) -> str:
     """'integrity:Muzaffargarh' -> 'integrity desk, Muzaffargarh' in the language."""
     desk, _, place = queue.partition(":")
     name = label("desk", desk, language)
-    if place:
-        place = place.split("/")[-1]
-        return f"{name} {place}" if language != "en" else f"{name}, {place}"
-    return name
+    if not place:
+        return name
+    district_name, _, tehsil = place.partition("/")
+    place = tehsil or district_name
+    if language == "ur" and not tehsil:
+        from bot.registry.districts import find_district
+
+        district = find_district(district_name)
+        place = district.urdu if district else place
+    return f"{name} {place}" if language != "en" else f"{name}, {place}"

@@ -92,3 +92,12 @@ def test_an_explicit_choice_wins_then_the_latest_message_with_words():
     assert effective_language("en", ["ur", "roman_ur"]) == "en"
     assert effective_language(None, [None, "ur", "en"]) == "ur"
     assert effective_language(None, [None, None]) == "roman_ur"
+
+
+def test_queue_names_are_written_in_the_reply_language():
+    from bot.labels import queue_label
+
+    assert queue_label("integrity:Muzaffargarh", "en") == "integrity desk, Muzaffargarh"
+    assert queue_label("payments:Muzaffargarh", "ur") == "ادائیگی ڈیسک مظفرگڑھ"
+    assert queue_label("tehsil:Muzaffargarh/Alipur", "roman_ur") == "tehsil daftar Alipur"
+    assert queue_label("head_office", "ur") == "ہیڈ آفس"
