@@ -126,11 +126,16 @@ class Played:
 
 
 async def play(
-    session: aiohttp.ClientSession, url: str, played: Played, attempts: int = 60
+    session: aiohttp.ClientSession,
+    url: str,
+    played: Played,
+    attempts: int = 60,
+    pause: float = 0.0,
 ) -> Played:
     """Each message until it gets a real answer; like a citizen, resend after an error,
-    silence or the apology (it asks to resend)."""
+    silence or the apology (it asks to resend). `pause`: seconds a citizen takes to type."""
     for message in played.script:
+        await asyncio.sleep(pause)
         for _ in range(attempts):
             try:
                 async with session.post(
