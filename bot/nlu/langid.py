@@ -10,7 +10,7 @@ from typing import FrozenSet, Optional, Tuple
 import yaml
 
 from bot.nlu.normalise import normalise
-from bot.nlu.roman import WORDS_FILE, fold_roman
+from bot.nlu.roman import WORDS_FILE, fold_roman, squeeze
 
 EN, UR, ROMAN_UR = "en", "ur", "roman_ur"
 
@@ -54,7 +54,17 @@ def _latin_scores(words: list) -> Tuple[float, float]:
     """(English, Roman Urdu) evidence from the Latin words of a message."""
     english, roman, neutral = _word_lists()
     en = ru = 0.0
-    for word in words:
+    for typed in words:
+        word = typed
+        if word not in english and word not in roman and word not in neutral:
+            # Letters held for emphasis ("yesss", "okk", "thanksss") spell the same word.
+            candidates = [squeeze(word, at_least=3)]
+            if len(word) > 3 and word[-1] == word[-2]:
+                candidates.append(word[:-1])  # "okk", "yess"
+            for shorter in candidates:
+                if shorter in english or shorter in roman or shorter in neutral:
+                    word = shorter
+                    break
         if word in neutral:
             continue
         if word in english:
@@ -74,7 +84,7 @@ def _latin_scores(words: list) -> Tuple[float, float]:
 def detect_with_confidence(text: object) -> LanguageGuess:
     """The language of `text` with a confidence in [0, 1].
 
-    Urdu script wins when at least half of the letters are Arabic-script letters.
+    Urdu script wins when half of the letters, or any word, are in Arabic script.
     Latin text is scored word by word; a Roman Urdu sentence with English loanwords
     ("mera payment status kya hai") stays Roman Urdu because loanwords are neutral.
     A confidence under 0.6 means there was little evidence: keep the language the
@@ -88,8 +98,10 @@ def detect_with_confidence(text: object) -> LanguageGuess:
         return LanguageGuess(None, 1.0)
     urdu = sum(1 for ch in letters if _is_urdu_letter(ch))
     ratio = urdu / len(letters)
-    if ratio >= 0.5:
-        return LanguageGuess(UR, round(0.5 + ratio / 2, 3))
+    urdu_words = sum(1 for t in tokens if sum(_is_urdu_letter(ch) for ch in t) >= 2)
+    if ratio >= 0.5 or urdu_words:
+        # Whoever types a word in Urdu script reads it ("fingerprint match نہیں ہو رہا").
+        return LanguageGuess(UR, round(0.5 + max(ratio, 0.2) / 2, 3))
     latin_words = [w for t in tokens for w in _LATIN_WORD.findall(t)]
     if not latin_words:
         # Letters of another script (Hindi, Chinese...): no language we serve.

@@ -226,3 +226,42 @@ def test_confidence_is_lower_without_evidence():
     unsure = detect_with_confidence("Lahore")
     assert sure.code == "roman_ur" and sure.confidence > unsure.confidence
     assert 0.0 <= unsure.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assalam o Alaikum respected sir, kindly check my payment",
+        "allah hafiz and thank you for your time",
+        "yesss",
+        "okk sure",
+        "absolutely right",
+    ],
+)
+def test_greetings_and_held_letters_do_not_hide_english(text):
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["operator se baat karao", "payment aa gai?", "12 march ko paise aye the", "staff ne line mein khara rakha"],
+)
+def test_loanwords_and_months_do_not_make_roman_urdu_english(text):
+    assert detect_language(text) == "roman_ur"
+
+
+def test_word_lists_hold_words_not_yaml_booleans():
+    import yaml
+
+    from bot.nlu.roman import WORDS_FILE
+
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    assert not [w for words in data.values() for w in words if isinstance(w, bool)]
+    assert detect_language("yes") == "en" and detect_language("no") != "en"
+
+
+@pytest.mark.parametrize(
+    "text", ["fingerprint match نہیں ہو رہا", "biometric fail ہو گیا", "PCMS-12345678 کا status"]
+)
+def test_any_urdu_script_word_means_urdu_script(text):
+    assert detect_language(text) == "ur"
