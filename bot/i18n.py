@@ -10,9 +10,10 @@ the texts the assistant uses, without importing Rasa.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 import yaml
 
@@ -116,38 +117,74 @@ def requested_language(text: str) -> Optional[str]:
     return None
 
 
-def effective_language(chosen: Optional[str], recent_detected: Iterable[Optional[str]]) -> str:
+# Under this confidence a message's language is a guess (a bare "ok sir", "thanks"):
+# it does not move a conversation that already has a language.
+TENTATIVE_BELOW = 0.6
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The language one user message was written in, and whether the NLU was sure."""
+
+    language: Optional[str]
+    sure: bool = True
+
+
+def effective_language(
+    chosen: Optional[str], recent_detected: Iterable[Union[None, str, Heard]]
+) -> str:
     """The language to answer in.
 
     An explicit choice (change_language, the voice menu) holds until changed.
-    Otherwise the language of the latest message that had words in it; messages of
-    digits only (a CNIC) say nothing about language.
+    Otherwise the language of the latest message that had words in it and whose
+    language was clear; a short ambiguous message ("ok sir", "thanks") keeps the
+    conversation's language, and only when nothing clearer was said does its guess
+    count. Messages of digits only (a CNIC) say nothing about language.
     """
     if chosen in LANGUAGES:
         return str(chosen)
-    for lang in recent_detected:
-        if lang in LANGUAGES:
-            return str(lang)
-    return DEFAULT_LANGUAGE
+    guess: Optional[str] = None
+    for item in recent_detected:
+        heard = item if isinstance(item, Heard) else Heard(item)
+        if heard.language not in LANGUAGES:
+            continue
+        if heard.sure:
+            return str(heard.language)
+        guess = guess or str(heard.language)
+    return guess or DEFAULT_LANGUAGE
+
+
+def heard_language(
+    parse_data: Optional[Mapping[str, Any]], metadata: Optional[Mapping[str, Any]]
+) -> Heard:
+    """The language of one user message: the channel's word (voice menu) first, then the NLU's."""
+    if metadata and metadata.get("language") in LANGUAGES:
+        return Heard(str(metadata["language"]))
+    detected = (parse_data or {}).get("language")
+    confidence = 1.0
+    if isinstance(detected, Mapping):
+        try:
+            confidence = float(detected.get("confidence", 1.0))
+        except (TypeError, ValueError):
+            confidence = 1.0
+        detected = detected.get("name")
+    if detected not in LANGUAGES:
+        return Heard(None)
+    return Heard(str(detected), sure=confidence >= TENTATIVE_BELOW)
 
 
 def message_language(
     parse_data: Optional[Mapping[str, Any]], metadata: Optional[Mapping[str, Any]]
 ) -> Optional[str]:
-    """The language of one user message: the channel's word (voice menu) first, then the NLU's."""
-    if metadata and metadata.get("language") in LANGUAGES:
-        return str(metadata["language"])
-    detected = (parse_data or {}).get("language")
-    if isinstance(detected, Mapping):
-        detected = detected.get("name")
-    return str(detected) if detected in LANGUAGES else None
+    """The language of one user message, sure or not."""
+    return heard_language(parse_data, metadata).language
 
 
-def languages_from_events(events: Iterable[Mapping[str, Any]]) -> List[Optional[str]]:
+def languages_from_events(events: Iterable[Mapping[str, Any]]) -> List[Heard]:
     """Languages of the user messages in serialised tracker events, newest first."""
-    found: List[Optional[str]] = []
+    found: List[Heard] = []
     for event in events:
         if event.get("event") == "user":
-            found.append(message_language(event.get("parse_data"), event.get("metadata")))
+            found.append(heard_language(event.get("parse_data"), event.get("metadata")))
     found.reverse()
     return found

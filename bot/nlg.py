@@ -16,15 +16,15 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.i18n import LANGUAGES, effective_language, message_language
+from bot.i18n import LANGUAGES, Heard, effective_language, heard_language
 
 
 def tracker_language(tracker: DialogueStateTracker) -> str:
     """The language to answer in for this conversation."""
-    recent: List[Optional[str]] = []
+    recent: List[Heard] = []
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            recent.append(message_language(event.parse_data, event.metadata))
+            recent.append(heard_language(event.parse_data, event.metadata))
             if len(recent) >= 10:
                 break
     return effective_language(tracker.get_slot("language"), recent)

@@ -94,6 +94,44 @@ def test_an_explicit_choice_wins_then_the_latest_message_with_words():
     assert effective_language(None, [None, None]) == "roman_ur"
 
 
+def test_a_short_ambiguous_message_keeps_the_conversations_language():
+    from bot.i18n import Heard, heard_language
+
+    english = {"language": {"name": "en", "confidence": 0.8}}
+    unsure = {"language": {"name": "roman_ur", "confidence": 0.5}}
+    # "I have not received my payment", then "ok sir": still English.
+    recent = [heard_language(unsure, None), heard_language(english, None)]
+    assert recent[0] == Heard("roman_ur", sure=False)
+    assert effective_language(None, recent) == "en"
+    # Nothing clearer said yet: the guess is better than the default.
+    assert effective_language(None, [Heard("en", sure=False)]) == "en"
+    # The voice menu's choice is always sure.
+    assert heard_language(unsure, {"language": "ur"}) == Heard("ur")
+
+
+def test_the_reply_follows_a_clear_switch_but_not_a_bare_ok():
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.nlg import tracker_language
+
+    def said(text, lang, confidence):
+        return UserUttered(text, parse_data={"language": {"name": lang, "confidence": confidence}})
+
+    tracker = DialogueStateTracker.from_events(
+        "t1",
+        [said("paise nahi mile", "roman_ur", 0.9), said("ok sir", "roman_ur", 0.5)],
+    )
+    assert tracker_language(tracker) == "roman_ur"
+    tracker = DialogueStateTracker.from_events(
+        "t2",
+        [said("I have not received my money", "en", 0.86), said("hi bhai", "roman_ur", 0.5)],
+    )
+    assert tracker_language(tracker) == "en"
+    tracker.update(said("mujhe meri qist nahi mili", "roman_ur", 0.88))
+    assert tracker_language(tracker) == "roman_ur"
+
+
 def test_queue_names_are_written_in_the_reply_language():
     from bot.labels import queue_label
 

@@ -34,10 +34,10 @@ async def conversation_language(app: Any, sender_id: str) -> str:
         tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return i18n.DEFAULT_LANGUAGE
-        recent: List[Optional[str]] = []
+        recent: List[i18n.Heard] = []
         for event in reversed(list(getattr(tracker, "events", None) or [])):
             if isinstance(event, UserUttered):
-                recent.append(i18n.message_language(event.parse_data, event.metadata))
+                recent.append(i18n.heard_language(event.parse_data, event.metadata))
                 if len(recent) >= 10:
                     break
         return i18n.effective_language(tracker.get_slot("language"), recent)
