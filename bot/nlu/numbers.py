@@ -93,15 +93,17 @@ _NOT_MONEY_AFTER = frozenset(
         "children kids afrad afraad log logon members member class jamaat jamat hafte hafta "
         "weeks week points point score km percent jan january feb february mar march apr "
         "april may jun june jul july aug august sep sept september oct october nov november "
-        "dec december tareekh tarikh tarik date th st nd rd "
-        "دن مہینے مہینہ سال بجے گھنٹے بچے بچوں افراد لوگ ہفتے تاریخ"
+        "dec december tareekh tarikh tarik date th st nd rd times baar bar dafa dafe "
+        "chakkar chakar chakkr am pm bjay bajay bajy o'clock oclock "
+        "دن مہینے مہینہ سال بجے گھنٹے بچے بچوں افراد لوگ ہفتے تاریخ بار دفعہ چکر"
     ).split()
 )
 _NOT_MONEY_BEFORE = frozenset(
     normalise(w)
     for w in (
         "class jamat jamaat umar age room gali street house makan plot sector block ward "
-        "number no num # قسط_نمبر عمر کلاس"
+        "number no num # at around score pmt marks umr qist_number "
+        "قسط_نمبر عمر کلاس سکور اسکور"
     ).split()
 )
 # SMS short codes and helpline numbers are no amounts unless a currency word says so.
@@ -326,7 +328,9 @@ def find_amounts(folded: str, blocked: Sequence[Span] = ()) -> List[Tuple[int, i
         )
         value = int(digits) * (1000 if m.group(2) else 1)
         if not money:
-            if not 2 <= len(digits) <= 6 or digits.startswith("0") or digits in _SHORT_CODES:
+            # Without a currency word, money on this line is hundreds or more: "at 11",
+            # "age 35" are not amounts.
+            if not 3 <= len(digits) <= 6 or digits.startswith("0") or digits in _SHORT_CODES:
                 continue
             if 1950 <= value <= 2039 and len(digits) == 4:
                 continue  # a year

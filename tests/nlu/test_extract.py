@@ -132,6 +132,13 @@ def test_amounts(text, value):
         "2022 mein survey hua",
         "class 5 mein",
         "0300",
+        "staff came at 11",
+        "score 32 hai",
+        "hum 3 chakkar laga chuke",
+        "camp ke 4 dafa chakkar lagaye",
+        "we went 150 times to the camp",
+        "mera pmt score 29 aya",
+        "کیمپ کے تین چکر لگائے، 12 بجے تک کھڑے رہے",
     ],
 )
 def test_numbers_that_are_not_money(text):
