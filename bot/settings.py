@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     CONSOLE_PORT: int = 8000
     CONSOLE_SECRET_KEY: str = "dev-only-change-me"
     DEMO_MODE: bool = True
+    # Wrong passwords per staff account before sign-in is refused for the lock minutes
+    CONSOLE_LOGIN_MAX_FAILURES: int = 5
+    CONSOLE_LOGIN_LOCK_MINUTES: int = 15
 
     # Identity checks: wrong answers allowed per CNIC (and per sender) before a lock-out
     VERIFY_MAX_FAILURES: int = 3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import List, Optional
 
 from sqlalchemy import select
@@ -59,3 +59,48 @@ def record_now(session: Session, username: str, action: str, *args: Optional[str
     entry = record(session, username, action, *args)
     session.commit()
     return entry
+
+
+def sign_in_lock_minutes(
+    session: Session, username: str, max_failures: int, lock_minutes: int
+) -> int:
+    """Minutes until `username` may try a password again (0: not locked).
+
+    After `max_failures` wrong passwords within `lock_minutes`, with no successful
+    sign-in since, the account refuses every password (the right one too) until the
+    oldest of those failures is `lock_minutes` old, or an administrator sets a new
+    password: guessing gets a few tries an hour.
+    """
+    if max_failures <= 0:
+        return 0
+    now = utcnow()
+    since = now - timedelta(minutes=lock_minutes)
+    last_login = session.execute(
+        select(AuditLog.at)
+        .where(
+            AuditLog.username == username,
+            AuditLog.action.in_(("login", "password_set")),
+            AuditLog.at >= since,
+        )
+        .order_by(AuditLog.at.desc())
+        .limit(1)
+    ).scalar()
+    failures = list(
+        session.execute(
+            select(AuditLog.at)
+            .where(
+                AuditLog.username == username,
+                AuditLog.action == "login_failed",
+                AuditLog.at >= (last_login or since),
+            )
+            .order_by(AuditLog.at.desc())
+            .limit(max_failures)
+        ).scalars()
+    )
+    if len(failures) < max_failures:
+        return 0
+    oldest = failures[-1]
+    if oldest.tzinfo is None and now.tzinfo is not None:
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    left = oldest + timedelta(minutes=lock_minutes) - now
+    return max(1, -(-int(left.total_seconds()) // 60))

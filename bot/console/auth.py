@@ -12,6 +12,7 @@ from typing import Iterable, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.console import audit
 from bot.console.models import QUEUE_KINDS, ROLES, StaffUser
 from bot.settings import DEMO_PASSWORD
 
@@ -155,5 +156,6 @@ def set_password(session: Session, username: str, password: str) -> StaffUser:
     if user is None:
         raise LookupError(f"no staff user {username!r}")
     user.password_hash = hash_password(password)
+    audit.record(session, user.username, "password_set")  # also lifts a sign-in lock
     session.flush()
     return user

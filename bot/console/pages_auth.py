@@ -67,9 +67,27 @@ def login(
     sent_wrong = bool(csrf_token) and not hmac.compare_digest(csrf_token, str(expected or ""))
     if sent_wrong or not _same_origin(request):
         raise HTTPException(status_code=403, detail="Cross-site sign-in refused.")
+    who = (username or "?")[:64]
+    settings = request.app.state.settings
+    minutes = audit.sign_in_lock_minutes(
+        db, who, settings.CONSOLE_LOGIN_MAX_FAILURES, settings.CONSOLE_LOGIN_LOCK_MINUTES
+    )
+    if minutes:
+        audit.record_now(db, who, "login_locked")
+        return render(
+            request,
+            "login.html",
+            {
+                "next": _safe_next(next),
+                "error": f"Too many wrong passwords. Try again in {minutes} minutes, "
+                "or ask an administrator to reset your password.",
+                "username": username,
+            },
+            status_code=429,
+        )
     user = authenticate(db, username, password)
     if user is None:
-        audit.record_now(db, (username or "?")[:64], "login_failed")
+        audit.record_now(db, who, "login_failed")
         return render(
             request,
             "login.html",

@@ -73,3 +73,37 @@ def test_api_masks_identifiers_and_audits_each_view(console_site) -> None:  # ty
             .all()
         )
     assert {"view_ticket", "view_registry", "view_transcript"} <= set(actions)
+
+
+def test_guessing_passwords_locks_the_account_until_an_admin_resets_it(console_site) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from bot.console.auth import create_staff, set_password
+
+    with db.session_scope(console_site.db_url) as session:
+        create_staff(session, "agent-lockout", "right-password-1", "agent", ["Quetta"])
+
+    def sign_in(password: str) -> httpx.Response:
+        with httpx.Client(base_url=console_site.base_url) as c:
+            return c.post("/login", data={"username": "agent-lockout", "password": password})
+
+    for attempt in range(5):
+        r = sign_in(f"guess-{attempt}")
+        assert r.status_code == 401 and "Wrong username or password" in r.text
+    # The sixth try is refused even with the right password, and says for how long.
+    r = sign_in("right-password-1")
+    assert r.status_code == 429 and "Try again in 15 minutes" in r.text
+    # Another account is not affected.
+    with httpx.Client(base_url=console_site.base_url) as c:
+        ok = c.post("/login", data={"username": "agent-quetta", "password": "demo"})
+        assert ok.status_code == 303
+    with db.session_scope(console_site.db_url) as session:
+        actions = [
+            a.action
+            for a in session.execute(
+                select(AuditLog).where(AuditLog.username == "agent-lockout")
+            ).scalars()
+        ]
+        assert actions.count("login_failed") == 5 and actions[-1] == "login_locked"
+        set_password(session, "agent-lockout", "a-new-password-2")
+    assert sign_in("a-new-password-2").status_code == 303
