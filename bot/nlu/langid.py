@@ -59,6 +59,8 @@ def _latin_scores(words: list) -> Tuple[float, float]:
         if word not in english and word not in roman and word not in neutral:
             # Letters held for emphasis ("yesss", "okk", "thanksss") spell the same word.
             candidates = [squeeze(word, at_least=3)]
+            if word.endswith("'s"):
+                candidates.append(word[:-2])  # "mother's"
             if len(word) > 3 and word[-1] == word[-2]:
                 candidates.append(word[:-1])  # "okk", "yess"
             for shorter in candidates:

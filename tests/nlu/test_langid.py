@@ -265,3 +265,8 @@ def test_word_lists_hold_words_not_yaml_booleans():
 )
 def test_any_urdu_script_word_means_urdu_script(text):
     assert detect_language(text) == "ur"
+
+
+def test_a_possessive_is_its_english_word():
+    assert detect_language("my mother's card is blocked") == "en"
+    assert detect_language("wife's id card") == "en"
