@@ -56,8 +56,8 @@ class VoiceCall(Base):
     no_input = Column(Integer, nullable=False, default=0)
     misunderstood = Column(Integer, nullable=False, default=0)
     last_prompt = Column(Text, nullable=True)
-    # keypad entry waiting for the caller's confirmation: "cnic:3520212345671"
-    pending_entry = Column(String(64), nullable=True)
+    # keypad entry waiting for the caller's confirmation ("cnic:3520212345671"), sealed
+    pending_entry = Column(Text, nullable=True)
     choices = Column(Text, nullable=True)  # JSON list of [title, payload]
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 

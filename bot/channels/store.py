@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall, utcnow
 from bot.db import session_scope
+from bot.privacy.seal import seal, unseal
 
 T = TypeVar("T")
 Choices = List[Tuple[str, str]]  # (title, payload)
@@ -50,7 +51,7 @@ def claim(channel: str, key: str, sender: Optional[str] = None) -> Claim:
                     ProcessedWebhook.channel == channel, ProcessedWebhook.key == key
                 )
             ).scalar_one_or_none()
-            return Claim(False, row.reply if row else None)
+            return Claim(False, unseal(row.reply) if row else None)
 
 
 def save_reply(channel: str, key: str, reply: str) -> None:
@@ -61,7 +62,7 @@ def save_reply(channel: str, key: str, reply: str) -> None:
             )
         ).scalar_one_or_none()
         if row is not None:
-            row.reply = reply
+            row.reply = seal(reply)
 
 
 def release(channel: str, key: str) -> None:
@@ -113,14 +114,14 @@ def load_sender_state(channel: str, sender: str) -> Tuple[Choices, Optional[str]
         ).scalar_one_or_none()
         if row is None:
             return [], None
-        return decode_choices(row.choices), row.more_text
+        return decode_choices(row.choices), unseal(row.more_text)
 
 
 def save_sender_state(channel: str, sender: str, choices: Choices, more: Optional[str]) -> None:
     with session_scope() as s:
         row = _sender_row(s, channel, sender)
         row.choices = encode_choices(choices)
-        row.more_text = more
+        row.more_text = seal(more)
         row.updated_at = utcnow()
 
 
@@ -162,8 +163,8 @@ def load_call(call_sid: str) -> CallState:
             row.step,
             row.no_input,
             row.misunderstood,
-            row.last_prompt,
-            row.pending_entry,
+            unseal(row.last_prompt),
+            unseal(row.pending_entry),
             decode_choices(row.choices),
         )
 
@@ -178,8 +179,8 @@ def save_call(state: CallState) -> None:
         row.step = state.step
         row.no_input = state.no_input
         row.misunderstood = state.misunderstood
-        row.last_prompt = state.last_prompt
-        row.pending_entry = state.pending_entry
+        row.last_prompt = seal(state.last_prompt)
+        row.pending_entry = seal(state.pending_entry)
         row.choices = encode_choices(state.choices or [])
         row.updated_at = utcnow()
 

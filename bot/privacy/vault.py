@@ -35,10 +35,11 @@ _MAX_PASSES = 8
 _WORDLIKE = re.compile(r"[\w#]")
 
 
-def _fernet(key: str) -> Fernet:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"madadgar-cnic-vault-seal"
-    ).derive(key.encode("utf-8"))
+def fernet_for(key: str, label: bytes = b"madadgar-cnic-vault-seal") -> Fernet:
+    """A Fernet key derived from `key` for one use (`label`): one secret, separate keys."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
+        key.encode("utf-8")
+    )
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
@@ -94,7 +95,7 @@ class CnicVault:
     def __init__(self, session: Optional[Session] = None, key: Optional[str] = None) -> None:
         self.session = session
         self.key = key or get_settings().HASH_KEY
-        self._seal = _fernet(self.key)
+        self._seal = fernet_for(self.key)
 
     @contextmanager
     def _db(self) -> Iterator[Session]:

@@ -110,6 +110,30 @@ def test_a_cnic_is_typed_read_back_digit_by_digit_and_sent_only_when_confirmed(c
     assert assistant.received[-1].metadata["language"] == "en"
 
 
+def test_the_channel_tables_keep_no_typed_cnic(call, assistant, db_url):
+    from sqlalchemy import create_engine, inspect, text
+
+    call.ring()
+    call.press("2")
+    call.press("3520212345671#")  # waiting for "press 1": held, read back, retried replies kept
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if t.startswith("channel_")]
+            stored = " ".join(
+                str(value)
+                for table in tables
+                for row in conn.execute(text(f"SELECT * FROM {table}"))
+                for value in row
+            )
+    finally:
+        engine.dispose()
+    assert "channel_voice_call" in tables and "sealed:" in stored
+    assert "3520212345671" not in stored and "three five two zero two" not in stored
+    call.press("1")  # the sealed entry still opens: the CNIC reaches the assistant
+    assert CnicVault().resolve(assistant.received[-1].text) == "3520212345671"
+
+
 def test_pressing_2_at_the_read_back_asks_for_the_number_again(call, assistant):
     call.ring()
     call.press("1")
