@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional, Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.i18n import LANGUAGES
@@ -120,6 +121,23 @@ def _unused_number(session: Session) -> str:
     raise RuntimeError("could not find an unused ticket number")
 
 
+def _one_complaint_at_a_time(session: Session, cnic: str) -> None:
+    """Serialise opening tickets for one citizen until this transaction ends.
+
+    Two replicas handling two messages of the same citizen at once would both find no
+    open ticket and both open one. On PostgreSQL a transaction-scoped advisory lock on
+    the CNIC makes the second wait for the first to commit, then join its ticket.
+    SQLite (the single-process default) serialises writers itself.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"madadgar-ticket:{cnic}".encode(), digest_size=8).digest()
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:key)"),
+        {"key": int.from_bytes(digest, "big", signed=True)},
+    )
+
+
 def open_ticket(
     session: Session,
     new: NewTicket,
@@ -131,6 +149,7 @@ def open_ticket(
     config = config or load_config()
     new = _validated(new)
     place = place_of(config.routing, new.district, new.tehsil, new.programme)
+    _one_complaint_at_a_time(session, new.cnic)
     existing = find_duplicate(session, config.routing, new.cnic, new.category, new.description, now)
     if existing is not None:
         existing.updated_at = now

@@ -145,3 +145,38 @@ def test_two_deliverers_send_each_message_once(factory, config):
     with factory() as s:
         attempts = s.execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
     assert set(attempts) == {("sent", 1)}
+
+
+def test_one_citizens_complaint_on_two_replicas_at_once_opens_one_ticket(
+    factory, config, monkeypatch
+):
+    """Both replicas search for an open ticket before either commits; one must join."""
+    import bot.tickets.service as service
+
+    both_searched = threading.Barrier(2, timeout=3)
+    original = service.find_duplicate
+
+    def search_then_wait(*args, **kwargs):
+        found = original(*args, **kwargs)
+        try:
+            both_searched.wait()  # without the lock both get here with nothing found
+        except threading.BrokenBarrierError:
+            pass  # the other replica is waiting for this one's commit
+        return found
+
+    monkeypatch.setattr(service, "find_duplicate", search_then_wait)
+    results: list = [None, None]
+
+    def replica(i: int) -> None:
+        with factory() as s:
+            results[i] = open_ticket(s, deduction(), MONDAY_10AM, config).joined
+            s.commit()
+
+    threads = [threading.Thread(target=replica, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results) == [False, True]
+    with factory() as s:
+        assert s.execute(select(func.count(Ticket.id))).scalar_one() == 1
