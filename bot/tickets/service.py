@@ -127,7 +127,8 @@ def _one_complaint_at_a_time(session: Session, cnic: str) -> None:
     Two replicas handling two messages of the same citizen at once would both find no
     open ticket and both open one. On PostgreSQL a transaction-scoped advisory lock on
     the CNIC makes the second wait for the first to commit, then join its ticket.
-    SQLite (the single-process default) serialises writers itself.
+    The embedded SQLite default runs one action server; there the race would need two
+    conversations of one citizen within the same milliseconds, and is left alone.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
