@@ -7,22 +7,8 @@ from typing import List, Optional
 
 from bot.assistant.format import money
 from bot.assistant.replies import Reply
-from bot.programmes import get_programmes
+from bot.programmes import PROGRAMME_KEYS, get_programmes
 from bot.registry.districts import District, find_district
-
-PROGRAMMES_WITH_RESPONSE = (
-    "kafaalat",
-    "taleemi_wazaif",
-    "nashonuma",
-    "undergraduate_scholarship",
-    "bait_ul_mal",
-    "zakat",
-    "wwf",
-    "eobi",
-    "ppaf",
-    "akhuwat",
-    "flood_relief",
-)
 
 
 def programme_params(key: str, today: Optional[date] = None) -> dict:
@@ -65,7 +51,7 @@ def programme_params(key: str, today: Optional[date] = None) -> dict:
 
 def programme_info(programme: Optional[str], text: str = "") -> List[Reply]:
     key = programme or (get_programmes().find_in(text) if text else None)
-    if key not in PROGRAMMES_WITH_RESPONSE:
+    if key not in PROGRAMME_KEYS:
         return [Reply("utter_programme_list")]
     return [Reply(f"utter_programme_{key}", programme_params(str(key)))]
 
