@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -38,25 +38,21 @@ class LiveAssistant:
         return [r.get("text", "") for r in send(self.url, sender, text, metadata) if r.get("text")]
 
 
-@pytest.fixture(scope="session")
-def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssistant]:
-    """Action server and Rasa on free ports, with their own SQLite databases and demo data."""
-    from bot import db
+def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[Any, LiveAssistant]:
+    """Action server and Rasa on free ports with their own SQLite databases and demo data."""
     from bot.run import Services, demo_environment
-    from bot.settings import reset_settings
+    from bot.setup_db import setup
 
-    work = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{work / 'madadgar.db'}"
     tracker_url = f"sqlite:///{work / 'tracker.db'}"
     env = demo_environment()
     env.update(DATABASE_URL=database_url, TRACKER_DB_URL=tracker_url)
-    from bot.setup_db import setup
-
+    env.update(extra_env)
     setup(database_url, synthetic_households=100)
     rasa_port, action_port = free_port(), free_port()
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"
     services = Services(
-        trained_model,
+        model,
         env,
         rasa_port=rasa_port,
         action_port=action_port,
@@ -66,7 +62,21 @@ def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssist
     services.start()
     try:
         services.wait_ready(timeout=600)
-        yield LiveAssistant(f"http://127.0.0.1:{rasa_port}", database_url, tracker_url, env)
+    except BaseException:
+        services.stop()
+        raise
+    return services, LiveAssistant(f"http://127.0.0.1:{rasa_port}", database_url, tracker_url, env)
+
+
+@pytest.fixture(scope="session")
+def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssistant]:
+    """Action server and Rasa on free ports, with their own SQLite databases and demo data."""
+    from bot import db
+    from bot.settings import reset_settings
+
+    services, live = start_services(trained_model, tmp_path_factory.mktemp("live"), {})
+    try:
+        yield live
     finally:
         services.stop()
         db.dispose_engines()

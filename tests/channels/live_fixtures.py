@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from bot.channels.simulate_telegram import FakeBotApi
-from tests.auxil.assistant import LiveAssistant, free_port
+from tests.auxil.assistant import LiveAssistant, start_services
 
 
 class RecordingBotApi(FakeBotApi):
@@ -47,36 +47,6 @@ class RecordingBotApi(FakeBotApi):
 @dataclass
 class TelegramLive(LiveAssistant):
     bot_api: Optional[RecordingBotApi] = None
-
-
-def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[Any, LiveAssistant]:
-    """Action server and Rasa on free ports with their own SQLite databases and demo data."""
-    from bot.run import Services, demo_environment
-    from bot.setup_db import setup
-
-    database_url = f"sqlite:///{work / 'madadgar.db'}"
-    tracker_url = f"sqlite:///{work / 'tracker.db'}"
-    env = demo_environment()
-    env.update(DATABASE_URL=database_url, TRACKER_DB_URL=tracker_url)
-    env.update(extra_env)
-    setup(database_url, synthetic_households=100)
-    rasa_port, action_port = free_port(), free_port()
-    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"
-    services = Services(
-        model,
-        env,
-        rasa_port=rasa_port,
-        action_port=action_port,
-        config_dir=work,
-        components=("actions", "rasa"),
-    )
-    services.start()
-    try:
-        services.wait_ready(timeout=600)
-    except BaseException:
-        services.stop()
-        raise
-    return services, LiveAssistant(f"http://127.0.0.1:{rasa_port}", database_url, tracker_url, env)
 
 
 @pytest.fixture(scope="module")
