@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot import logging_setup
 from bot.assistant.replies import Reply
@@ -109,3 +110,16 @@ def read_district_slot(
         dispatcher.utter_message(response="utter_invalid_district")
         return None
     return district.name
+
+
+class DistrictSlotValidation:
+    """`validate_district` for every form that asks for a district (Rasa finds it by name)."""
+
+    def validate_district(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"district": read_district_slot(dispatcher, tracker, slot_value)}

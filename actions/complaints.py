@@ -11,11 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    DistrictSlotValidation,
     conversation_context,
     entity_value,
     latest_text,
     read_cnic_slot,
-    read_district_slot,
     say,
 )
 from actions.tickets import answer_pending_confirmation
@@ -71,7 +71,7 @@ class ActionStartComplaint(Action):
         return events
 
 
-class ValidateComplaintForm(FormValidationAction):
+class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
     """Asks only what this kind of complaint needs."""
 
     def name(self) -> Text:
@@ -106,15 +106,6 @@ class ValidateComplaintForm(FormValidationAction):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         return {"cnic": read_cnic_slot(dispatcher, tracker, slot_value)}
-
-    def validate_district(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[Text, Any]:
-        return {"district": read_district_slot(dispatcher, tracker, slot_value)}
 
     def validate_amount(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
@@ -11,12 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    DistrictSlotValidation,
     conversation_context,
     entity_value,
     language_of,
     latest_text,
     metadata_of,
-    read_district_slot,
     say,
 )
 from bot.assistant import identity
@@ -193,18 +193,9 @@ class ActionProgrammeInfo(Action):
         return []
 
 
-class ValidateOfficeForm(FormValidationAction):
+class ValidateOfficeForm(DistrictSlotValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_office_form"
-
-    def validate_district(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[Text, Any]:
-        return {"district": read_district_slot(dispatcher, tracker, slot_value)}
 
 
 class ActionOfficeLocation(Action):
