@@ -37,8 +37,8 @@ PERSONAS: Tuple[Tuple[str, str], ...] = (
 )
 
 
-def madadgar_script(n: int) -> List[str]:
-    cnic, issued = PERSONAS[n % len(PERSONAS)]
+def complaint_script(cnic: str, issued: str) -> List[str]:
+    """Greeting, payment status with CNIC and issue date, a deduction complaint."""
     return [
         "Assalam o alaikum",
         "what is my payment status",
@@ -47,6 +47,10 @@ def madadgar_script(n: int) -> List[str]:
         "the agent deducted 500 rupees from my payment",
         "at Madina Kiryana Store in Alipur yesterday",
     ]
+
+
+def madadgar_script(n: int) -> List[str]:
+    return complaint_script(*PERSONAS[n % len(PERSONAS)])
 
 
 def rasa_init_script(_: int) -> List[str]:
