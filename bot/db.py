@@ -47,9 +47,9 @@ def session_factory(url: Optional[str] = None) -> sessionmaker:
 
 
 @contextmanager
-def session_scope(url: Optional[str] = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    session = session_factory(url)()
+def transaction(factory: sessionmaker) -> Iterator[Session]:
+    """A session of `factory` that commits on success and rolls back on error."""
+    session = factory()
     try:
         yield session
         session.commit()
@@ -58,6 +58,13 @@ def session_scope(url: Optional[str] = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def session_scope(url: Optional[str] = None) -> Iterator[Session]:
+    """A session on `url` (default: the settings') that commits on success."""
+    with transaction(session_factory(url)) as session:
+        yield session
 
 
 def dispose_engines() -> None:

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from bot import db
 from bot.console.auth import get_user
 from bot.console.models import StaffUser
 
@@ -24,16 +25,8 @@ class NotSignedIn(Exception):
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request, committed when the handler succeeds."""
-    factory: sessionmaker = request.app.state.session_factory
-    session = factory()
-    try:
+    with db.transaction(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def csrf_token(request: Request) -> str:
