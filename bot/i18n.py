@@ -173,13 +173,6 @@ def heard_language(
     return Heard(str(detected), sure=confidence >= TENTATIVE_BELOW)
 
 
-def message_language(
-    parse_data: Optional[Mapping[str, Any]], metadata: Optional[Mapping[str, Any]]
-) -> Optional[str]:
-    """The language of one user message, sure or not."""
-    return heard_language(parse_data, metadata).language
-
-
 def languages_from_events(events: Iterable[Mapping[str, Any]]) -> List[Heard]:
     """Languages of the user messages in serialised tracker events, newest first."""
     found: List[Heard] = []

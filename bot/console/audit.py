@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import List, Optional
 
@@ -99,8 +100,5 @@ def sign_in_lock_minutes(
     )
     if len(failures) < max_failures:
         return 0
-    oldest = failures[-1]
-    if oldest.tzinfo is None and now.tzinfo is not None:
-        oldest = oldest.replace(tzinfo=now.tzinfo)
-    left = oldest + timedelta(minutes=lock_minutes) - now
-    return max(1, -(-int(left.total_seconds()) // 60))
+    left = failures[-1] + timedelta(minutes=lock_minutes) - now  # UTCDateTime: aware
+    return max(1, math.ceil(left.total_seconds() / 60))

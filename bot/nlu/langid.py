@@ -45,6 +45,12 @@ def _word_lists() -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
     return english - both - neutral, roman - both - neutral, neutral | both
 
 
+@lru_cache(maxsize=1)
+def _listed_words() -> FrozenSet[str]:
+    english, roman, neutral = _word_lists()
+    return english | roman | neutral
+
+
 def _is_urdu_letter(ch: str) -> bool:
     o = ord(ch)
     return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF
@@ -53,20 +59,18 @@ def _is_urdu_letter(ch: str) -> bool:
 def _latin_scores(words: list) -> Tuple[float, float]:
     """(English, Roman Urdu) evidence from the Latin words of a message."""
     english, roman, neutral = _word_lists()
+    listed = _listed_words()
     en = ru = 0.0
-    for typed in words:
-        word = typed
-        if word not in english and word not in roman and word not in neutral:
-            # Letters held for emphasis ("yesss", "okk", "thanksss") spell the same word.
+    for word in words:
+        if word not in listed:
+            # Letters held for emphasis ("yesss", "okk") and possessives ("mother's")
+            # spell a listed word.
             candidates = [squeeze(word, at_least=3)]
             if word.endswith("'s"):
-                candidates.append(word[:-2])  # "mother's"
+                candidates.append(word[:-2])
             if len(word) > 3 and word[-1] == word[-2]:
-                candidates.append(word[:-1])  # "okk", "yess"
-            for shorter in candidates:
-                if shorter in english or shorter in roman or shorter in neutral:
-                    word = shorter
-                    break
+                candidates.append(word[:-1])
+            word = next((c for c in candidates if c in listed), word)
         if word in neutral:
             continue
         if word in english:
@@ -100,8 +104,8 @@ def detect_with_confidence(text: object) -> LanguageGuess:
         return LanguageGuess(None, 1.0)
     urdu = sum(1 for ch in letters if _is_urdu_letter(ch))
     ratio = urdu / len(letters)
-    urdu_words = sum(1 for t in tokens if sum(_is_urdu_letter(ch) for ch in t) >= 2)
-    if ratio >= 0.5 or urdu_words:
+    has_urdu_word = any(sum(_is_urdu_letter(ch) for ch in t) >= 2 for t in tokens)
+    if ratio >= 0.5 or has_urdu_word:
         # Whoever types a word in Urdu script reads it ("fingerprint match نہیں ہو رہا").
         return LanguageGuess(UR, round(0.5 + max(ratio, 0.2) / 2, 3))
     latin_words = [w for t in tokens for w in _LATIN_WORD.findall(t)]
