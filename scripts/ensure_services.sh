@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL and redis-server from Debian packages when missing (idempotent, quiet).
-# Used by tests/auxil/servers.py; safe to run again: it does nothing when both are present.
+# Installs PostgreSQL, redis-server and nginx (production-stack tests) from Debian packages when missing (idempotent, quiet).
+# Used by tests/auxil/servers.py; safe to run again: it does nothing when all are present.
 set -euo pipefail
 
 have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
+have_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }
 
 packages=()
 have_postgres || packages+=(postgresql)
 have_redis || packages+=(redis-server)
+have_nginx || packages+=(nginx-light)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 SUDO=""
