@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     TELEGRAM_SECRET_TOKEN: Optional[str] = None
 
     CALL_CENTRE_NUMBER: str = "+92800026477"
+    # Hosts the server may fetch media from (bot.url_policy): comma-separated `host`,
+    # `host:port` or `*.domain`. Twilio serves MediaUrlN from api.twilio.com, which
+    # redirects to its CDN; Telegram files come from api.telegram.org.
+    MEDIA_HOSTS: str = "api.twilio.com,*.twiliocdn.com,api.telegram.org"
 
     # Staff console (issue 6 contract)
     CONSOLE_HOST: str = "127.0.0.1"

@@ -244,7 +244,12 @@ def test_greetings_and_held_letters_do_not_hide_english(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["operator se baat karao", "payment aa gai?", "12 march ko paise aye the", "staff ne line mein khara rakha"],
+    [
+        "operator se baat karao",
+        "payment aa gai?",
+        "12 march ko paise aye the",
+        "staff ne line mein khara rakha",
+    ],
 )
 def test_loanwords_and_months_do_not_make_roman_urdu_english(text):
     assert detect_language(text) == "roman_ur"
