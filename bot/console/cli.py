@@ -5,7 +5,7 @@ madadgar staff passwd NAME            (prompts)
 madadgar staff list | disable NAME | demo
 madadgar admin registry seed [--households 2000]
 madadgar admin registry generate --households 100000 --seed 7
-madadgar admin escalate
+madadgar admin escalate [--as-of 2026-12-31T10:00]   (drill: as if at that time)
 madadgar admin demo                   (demo staff, persona households, demo tickets)
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import datetime, timezone
 from typing import List, Optional, Sequence
 
 from sqlalchemy import select
@@ -21,6 +22,8 @@ from sqlalchemy import select
 from bot import db
 from bot.console.auth import create_staff, ensure_demo_staff, get_user, set_password
 from bot.console.models import QUEUE_KINDS, ROLES, StaffUser
+from bot.tickets.config import load_config
+from bot.tickets.deadlines import local_zone
 
 
 def _password(given: Optional[str]) -> str:
@@ -36,6 +39,17 @@ def _password(given: Optional[str]) -> str:
 
 def _split(value: str) -> List[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _as_of(value: str) -> datetime:
+    """A drill time: ISO 8601, read as Pakistan time when it has no offset."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date and time: {value!r}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=local_zone(load_config().sla))
+    return when.astimezone(timezone.utc)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +83,14 @@ def _parser() -> argparse.ArgumentParser:
         "generate", help="append synthetic households (bot.registry.generator)", add_help=False
     )
 
-    sub.add_parser("escalate", help="run the escalation pass once")
+    escalate = sub.add_parser("escalate", help="run the escalation pass once")
+    escalate.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run it as if at this time (Pakistan time unless an offset is given); for drills",
+    )
     sub.add_parser("demo", help="demo staff, persona households and demo tickets")
     return parser
 
@@ -102,7 +123,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.group == "escalate":
         from bot.tickets.escalation import run_escalation_pass
 
-        summary = run_escalation_pass(db.session_factory(url))
+        summary = run_escalation_pass(db.session_factory(url), now=args.as_of)
         print(
             f"escalated {len(summary.escalated)}, referred to the Ombudsman "
             f"{len(summary.referred)}, closed {len(summary.closed)}, skipped {summary.skipped}"

@@ -107,7 +107,9 @@ def run_escalation_pass(
     config = config or load_config()
     summary = EscalationSummary()
     referral_due, escalation_due, close_due = _conditions(now, config)
-    due = or_(referral_due, escalation_due, close_due)
+    # A ticket changed after `now` is left alone, so a drill run "as of" an earlier time
+    # never writes history that goes back before what already happened to it.
+    due = and_(or_(referral_due, escalation_due, close_due), Ticket.updated_at <= now)
     with session_factory() as session:
         ids = list(
             session.execute(

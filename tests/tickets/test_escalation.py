@@ -136,3 +136,22 @@ def test_staff_cannot_escalate_past_the_head_office(session, config):
     assert ticket.level == 3
     with pytest.raises(EscalationLimit):
         escalate(session, ticket, "staff:lead", "please look", MONDAY_10AM, config)
+
+
+def test_a_pass_as_of_an_earlier_time_never_moves_a_ticket_backwards(factory, config):
+    """A drill "as of" a moment before a ticket's latest change leaves that ticket alone."""
+    from bot.tickets.service import add_note
+
+    number = _open(factory, config, category="misconduct", description="bad tameezi")
+    ticket, _, _ = _load(factory, number)
+    overdue_at = ticket.deadline_at + timedelta(hours=2)
+    with factory() as s:  # staff look at it after the deadline passed
+        add_note(s, get_ticket(s, number), "staff:desk", "called the citizen", now=overdue_at)
+        s.commit()
+    earlier = ticket.deadline_at + timedelta(hours=1)  # overdue then, but before the note
+    summary = run_escalation_pass(factory, earlier, config)
+    ticket, events, _ = _load(factory, number)
+    assert summary.escalated == [] and ticket.level == 0
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    later = run_escalation_pass(factory, overdue_at + timedelta(minutes=1), config)
+    assert later.escalated == [number]
