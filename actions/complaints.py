@@ -19,7 +19,12 @@ from actions.common import (
     say,
 )
 from actions.tickets import answer_pending_confirmation
-from bot.assistant.complaints import ComplaintDraft, file_complaint, guess_category, parse_amount
+from bot.assistant.complaints import (
+    ComplaintDraft,
+    amount_answer,
+    file_complaint,
+    guess_category,
+)
 from bot.assistant.people import person_context
 from bot.assistant.replies import Reply
 from bot.db import session_scope
@@ -115,7 +120,8 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         text = str(slot_value or "")
-        value = parse_amount(entity_value(tracker, "amount") or text)
+        found = entity_value(tracker, "amount")
+        value = int(found) if found and found.isdigit() else amount_answer(text)
         if value is not None:
             return {"amount": str(value)}
         if _DONT_KNOW.search(text):

@@ -10,6 +10,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.assistant.categories import category_from_words
 from bot.assistant.format import day_text
 from bot.assistant.people import PersonContext, person_context
 from bot.assistant.replies import Reply, spoken_digits
@@ -29,45 +30,25 @@ INTENT_CATEGORY = {
     "check_eligibility": "eligibility_dispute",
 }
 
-# Words that tell which kind of general complaint a person means.
-_CATEGORY_WORDS = [
-    ("scam", r"fraud|fake|scam|dhoka|dhoke|فراڈ|جعلی|دھوک"),
-    (
-        "deduction",
-        r"kaat|kat\b|kata|kati|katoti|cut|deduct|کاٹ|کٹوتی|کمیشن|commission|fee|fees|فیس",
-    ),
-    ("biometric_failure", r"angoo?th|angu?th|thumb|finger|biometric|انگوٹھ|انگلی|بائیو"),
-    ("cnic_sim", r"\bsim\b|سم|cnic.*(expire|block)|(expire|block).*cnic|شناختی.*(میعاد|بلاک)"),
-    (
-        "eligibility_dispute",
-        r"ineligible|not eligible|na ?ehl|نااہل|ehl nahi|eligible nahi|pmt|survey|سروے",
-    ),
-    (
-        "misconduct",
-        r"badtameez|bad ?tameezi|misbehav|rude|rishwat|bribe|ghaali|gali|بدتمیز|رشوت|گالی|dhakk|دھکے|queue|line|لائن|قطار",
-    ),
-    ("payment_not_received", r"paise|paisay|pesay|payment|qist|قسط|پیسے|رقم|money|instal"),
-]
-
 
 def guess_category(intent: Optional[str], text: str) -> str:
     """The ticket category for a complaint started by `intent` with message `text`."""
     if intent in INTENT_CATEGORY and intent != "payment_status":
         return INTENT_CATEGORY[intent]
-    lowered = (text or "").lower()
-    for category, pattern in _CATEGORY_WORDS:
-        if re.search(pattern, lowered):
-            return category
-    return INTENT_CATEGORY.get(intent or "", "other")
+    return category_from_words(text) or INTENT_CATEGORY.get(intent or "", "other")
 
 
-def parse_amount(text: str) -> Optional[int]:
-    """The first plausible rupee amount in `text` ('Rs 1,000', '۵۰۰'), else None."""
-    digits = re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", ascii_digits(text or ""))
-    for match in re.finditer(r"\d+", digits):
-        value = int(match.group())
-        if 0 < value <= 1_000_000:
-            return value
+def amount_answer(text: str) -> Optional[int]:
+    """The rupees in an answer to "how much?": the NLU's amount rule (bot.nlu.numbers),
+    or the number alone when that is all the answer is ("50", "۵۰")."""
+    from bot.nlu.extract import extract_entities
+
+    amounts = [int(e.value) for e in extract_entities(text) if e.entity == "amount"]
+    if amounts:
+        return amounts[0]
+    bare = ascii_digits(text or "").strip().rstrip(".")
+    if bare.isdigit() and 0 < int(bare) <= 1_000_000:
+        return int(bare)
     return None
 
 

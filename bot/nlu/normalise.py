@@ -38,6 +38,14 @@ _FOLD = {
     "\u0672": "\u0627",
     "\u0673": "\u0627",
     "\u06d3": "\u0626\u06d2",  # ۓ -> ئے, the other common spelling of the same sound
+    # Dashes a phone keyboard or a word processor puts between CNIC groups.
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
     "\u066b": ".",  # Arabic decimal separator
     "\u066c": ",",  # Arabic thousands separator
 }

@@ -147,6 +147,11 @@ _CNIC_GROUPS = ([13], [5, 7, 1])
 _CNIC_GROUPS_WHOLE = ([5, 8], [12, 1])
 
 
+def _read_in_chunks(lengths: Sequence[int]) -> bool:
+    """'54400 39 18 276 5': the first five digits, then the rest as it is read out."""
+    return len(lengths) >= 3 and lengths[0] == 5 and max(lengths[1:]) <= 4
+
+
 def _classify(digits: str, groups: Sequence[_Unit], whole: bool, spoken: bool) -> Optional[str]:
     lengths = [len(g[2]) for g in groups]
     if len(digits) == 13 and digits[0] in "12345678":
@@ -157,6 +162,7 @@ def _classify(digits: str, groups: Sequence[_Unit], whole: bool, spoken: bool) -
             or lengths in _CNIC_GROUPS
             or (whole and lengths in _CNIC_GROUPS_WHOLE)
             or max(lengths) <= 4
+            or _read_in_chunks(lengths)
         ):
             return "cnic"
     if normalise_phone(digits):

@@ -31,10 +31,20 @@ CNIC = "3520212345671"
         "teen paanch do zero do ek do teen char paanch chay saat ek",
         "three five two zero two one two three four five six seven one",
         "تین پانچ دو صفر دو ایک دو تین چار پانچ چھ سات ایک",
+        "35202\u20131234567\u20131",  # en dashes, as a word processor or phone puts them
+        "35202\u20141234567\u20141",  # em dashes
+        "35202\u22121234567\u22121",  # minus signs
+        "35202 12 34 567 1",  # read out in chunks
+        "cnic 35202 1234 5671 hai",
     ],
 )
 def test_cnic_in_every_common_form(text):
     assert found(text) == [("cnic", CNIC)]
+
+
+def test_cnic_read_out_in_chunks_from_the_issue():
+    assert found("54400 39 18 276 5") == [("cnic", "5440039182765")]
+    assert found("45504\u20131122938\u20137") == [("cnic", "4550411229387")]
 
 
 def test_cnic_offsets_are_into_the_original_text():
