@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.assistant.models import VerificationAttempt
-from bot.assistant.replies import Reply
+from bot.assistant.replies import Reply, counted
 from bot.db import session_scope
 from bot.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
 from bot.privacy.reference import first_reference
@@ -53,7 +53,9 @@ def cnic_problem(check: CnicCheck) -> List[Reply]:
     if check.problem == CNIC_PROBLEM_LENGTH:
         if check.found_digits == 0:
             return [Reply("utter_ask_cnic")]
-        return [Reply("utter_invalid_cnic_length", {"found": check.found_digits})]
+        return [
+            counted("utter_invalid_cnic_length", check.found_digits, {"found": check.found_digits})
+        ]
     return [Reply("utter_invalid_cnic_prefix")]
 
 
@@ -142,6 +144,6 @@ def answer(
     used = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
     remaining = max(get_settings().VERIFY_MAX_FAILURES - used, 0)
     return Outcome(
-        [Reply("utter_verification_failed", {"remaining": remaining})],
+        [counted("utter_verification_failed", remaining, {"remaining": remaining})],
         {"verification_answer": None},
     )

@@ -16,3 +16,11 @@ class Reply:
 def spoken_digits(text: str) -> str:
     """'PCMS-12345678' -> '1 2 3 4 5 6 7 8', for reading a number aloud digit by digit."""
     return " ".join(ch for ch in text if ch.isdigit())
+
+
+def counted(response: str, count: int, params: Optional[Dict[str, Any]] = None) -> Reply:
+    """`response`, or its `<response>_one` form when `count` is 1: "1 more try", not "tries".
+
+    Every language has its own singular (Urdu "کوشش" / "کوششیں"), so the singular is a
+    response of its own in domain.yml, not an ending added here."""
+    return Reply(f"{response}_one" if count == 1 else response, dict(params or {}))

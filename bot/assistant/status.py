@@ -10,7 +10,7 @@ from typing import List, Optional
 from sqlalchemy.orm import Session
 
 from bot.assistant.format import day_text, money
-from bot.assistant.replies import Reply
+from bot.assistant.replies import Reply, counted
 from bot.labels import label
 from bot.privacy.vault import real_cnic
 from bot.programmes import get_programmes
@@ -82,7 +82,9 @@ def eligibility_replies(report: registry.EligibilityReport, language: str) -> Li
     if wazaif is not None:
         children = [m for m in wazaif.members if m.eligible]
         if children:
-            replies.append(Reply("utter_eligible_children", {"children": len(children)}))
+            replies.append(
+                counted("utter_eligible_children", len(children), {"children": len(children)})
+            )
     nashonuma = report.programmes.get("nashonuma")
     if nashonuma is not None and nashonuma.eligible:
         replies.append(Reply("utter_eligible_nashonuma"))

@@ -62,3 +62,22 @@ def test_wrong_answers_lock_the_cnic_even_from_another_conversation(registry):
     )
     assert late.slots.get("verified") is False
     assert late.replies[0].response == "utter_verification_locked"
+
+
+def test_the_last_try_is_told_in_the_singular_in_every_language(registry):
+    from bot.i18n import render
+
+    limit = get_settings().VERIFY_MAX_FAILURES
+    for i in range(limit - 1):
+        outcome = identity.answer(registry, PAID.cnic, "01-01-2001", "one-more")
+    (reply,) = outcome.replies
+    said = {lang: render(reply.response, lang, **reply.params) for lang in ("en", "ur", "roman_ur")}
+    assert "1 more try." in said["en"] and "tries" not in said["en"]
+    assert "1 مزید کوشش ہے" in said["ur"] and "کوششیں" not in said["ur"]
+    assert "1 aur koshish hai" in said["roman_ur"] and "koshishen" not in said["roman_ur"]
+
+
+@pytest.mark.parametrize("typed, singular", [("5", True), ("35", False)])
+def test_a_one_digit_number_is_not_called_digits(typed, singular):
+    (reply,) = identity.cnic_problem(identity.read_cnic(typed))
+    assert reply.response.endswith("_one") is singular
