@@ -24,6 +24,7 @@ import httpx
 
 from bot.channels.simulate_telegram import FakeBotApi
 from bot.channels.twilio_security import sign
+from bot.settings import get_settings
 
 PATHS = {
     "sms": "/webhooks/twilio/webhook",
@@ -34,6 +35,17 @@ PATHS = {
 Output = Callable[[str], None]
 
 
+def _server_value(name: str) -> str:
+    """The server's secret or URL: from the environment, else (demo mode) the demo value
+    `make run` gives the server, so a second terminal needs no exports."""
+    value = os.environ.get(name, "")
+    if not value and get_settings().DEMO_MODE:
+        from bot.run import DEMO_CHANNEL_ENV
+
+        value = DEMO_CHANNEL_ENV.get(name, "")
+    return value
+
+
 class Simulator:
     """One simulated phone talking to the server at `url`."""
 
@@ -42,9 +54,9 @@ class Simulator:
         self.url = url.rstrip("/")
         self.phone = phone
         self.out = out
-        self.public = (os.environ.get("PUBLIC_BASE_URL") or self.url).rstrip("/")
-        self.token = os.environ.get("TWILIO_AUTH_TOKEN", "")
-        self.secret = os.environ.get("TELEGRAM_SECRET_TOKEN", "")
+        self.public = (_server_value("PUBLIC_BASE_URL") or self.url).rstrip("/")
+        self.token = _server_value("TWILIO_AUTH_TOKEN")
+        self.secret = _server_value("TELEGRAM_SECRET_TOKEN")
         self.client = httpx.Client(timeout=60)
         self.call_sid = "CA" + uuid.uuid4().hex
         self.next_action: Optional[str] = None

@@ -68,7 +68,7 @@ def test_the_last_try_is_told_in_the_singular_in_every_language(registry):
     from bot.i18n import render
 
     limit = get_settings().VERIFY_MAX_FAILURES
-    for i in range(limit - 1):
+    for _ in range(limit - 1):
         outcome = identity.answer(registry, PAID.cnic, "01-01-2001", "one-more")
     (reply,) = outcome.replies
     said = {lang: render(reply.response, lang, **reply.params) for lang in ("en", "ur", "roman_ur")}

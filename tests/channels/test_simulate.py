@@ -58,8 +58,39 @@ def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeyp
     assert assistant.received[0].metadata == {"language": "en"}
 
 
-def test_without_the_secrets_the_simulator_says_which_env_to_set(monkeypatch):
+def test_in_demo_mode_a_second_terminal_needs_no_secrets(
+    channel_env, live, monkeypatch, settings_afterwards
+):
+    from bot.run import DEMO_CHANNEL_ENV
+    from bot.settings import reset_settings
+
+    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):  # the server as `make run` starts it
+        monkeypatch.setenv(name, DEMO_CHANNEL_ENV[name])
+    reset_settings()
+    server = live([TwilioMessagingInput.from_credentials({})])
+    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):  # a new terminal has neither
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DEMO_MODE", "true")
+    reset_settings()
+    lines: List[str] = []
+    assert run("sms", server.url, "+923001234567", ["salam"], 0, lines.append) == 0
+    assert lines == ["bot> echo: salam"]
+
+
+@pytest.fixture()
+def settings_afterwards():
+    from bot.settings import reset_settings
+
+    yield
+    reset_settings()  # monkeypatch restores the environment after this; read it again
+
+
+def test_outside_demo_mode_the_simulator_says_which_env_to_set(monkeypatch, settings_afterwards):
+    from bot.settings import reset_settings
+
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.setenv("DEMO_MODE", "false")
+    reset_settings()
     lines: List[str] = []
     assert run("sms", "http://127.0.0.1:1", "+923001234567", ["x"], 0, lines.append) == 2
     assert "TWILIO_AUTH_TOKEN" in lines[0]
