@@ -95,7 +95,7 @@ def api_transcript(
     )
     since = ticket.created_at - timedelta(days=1) if ticket.created_at else None
     lines = read_transcript(
-        ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since
+        ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since, session=db
     )
     return {"number": ticket.number, "messages": [line.as_dict() for line in lines]}
 

@@ -113,7 +113,7 @@ def _ticket_page(
             "now": now,
             "history": service.history(db, ticket),
             "transcript": read_transcript(
-                ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since
+                ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since, session=db
             ),
             "record": record,
             "reveal": reveal,

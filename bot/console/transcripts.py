@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.console.redact import mask_text
+from bot.privacy.vault import describe_references
 from bot.settings import get_settings
 
 _engines: Dict[str, Engine] = {}
@@ -64,8 +66,12 @@ def read_transcript(
     url: Optional[str] = None,
     since: Optional[datetime] = None,
     limit: int = 500,
+    session: Optional[Session] = None,
 ) -> List[TranscriptLine]:
     """The citizen's and the assistant's messages for `sender_id`, oldest first.
+
+    The tracker holds vault references where the citizen typed a CNIC; with `session`
+    (the helpline's database) each is shown as the masked CNIC it stands for.
 
     A missing tracker database or table gives an empty transcript: the console still
     works when Rasa has not run yet.
@@ -88,10 +94,16 @@ def read_transcript(
             rows = conn.execute(text(query), params).all()
     except SQLAlchemyError:
         return []
-    return [line for line in (_line(*row) for row in rows) if line is not None]
+
+    def shown(body: str) -> str:
+        return mask_text(describe_references(session, body) if session is not None else body)
+
+    return [line for line in (_line(*row, shown) for row in rows) if line is not None]
 
 
-def _line(type_name: str, timestamp: float, data: Optional[str]) -> Optional[TranscriptLine]:
+def _line(
+    type_name: str, timestamp: float, data: Optional[str], shown: Callable[[str], str]
+) -> Optional[TranscriptLine]:
     try:
         event = json.loads(data or "{}")
     except ValueError:
@@ -102,5 +114,5 @@ def _line(type_name: str, timestamp: float, data: Optional[str]) -> Optional[Tra
     at = datetime.fromtimestamp(float(timestamp or event.get("timestamp") or 0), tz=timezone.utc)
     if type_name == "user":
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        return TranscriptLine(at, "citizen", mask_text(body), intent)
-    return TranscriptLine(at, "assistant", mask_text(body))
+        return TranscriptLine(at, "citizen", shown(body), intent)
+    return TranscriptLine(at, "assistant", shown(body))

@@ -62,3 +62,18 @@ def test_a_missing_tracker_gives_an_empty_transcript_and_creates_nothing(tmp_pat
 )
 def test_identifiers_in_free_text_are_masked(text: str, shown: str) -> None:
     assert mask_text(text) == shown
+
+
+def test_staff_see_the_masked_cnic_where_the_tracker_holds_a_vault_reference(
+    tmp_path, session
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.privacy.vault import CnicVault
+
+    reference = CnicVault(session).put("3230399000012")
+    session.commit()
+    start = datetime(2025, 9, 1, 10, tzinfo=timezone.utc)
+    said = [("user", f"mera cnic {reference} hai"), ("bot", "Shukriya")]
+    url = write_tracker(tmp_path / "t.db", "s1", said, start)
+    lines = transcripts.read_transcript("s1", url, session=session)
+    assert lines[0].text == "mera cnic 32303-*****01-2 hai"
+    assert reference not in lines[0].text
