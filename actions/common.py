@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import logging_setup
 from bot.assistant.replies import Reply
-from bot.i18n import effective_language, languages_from_events
+from bot.core import logging_setup
+from bot.language.i18n import effective_language, languages_from_events
 
 # Every action module imports this one, so the action server masks CNICs and phone
 # numbers in all its log records from the moment it loads the actions.
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def language_of(tracker: Tracker) -> str:
-    """The language to answer in (same rule as bot.nlg uses for responses)."""
+    """The language to answer in (same rule as bot.rasa_plugins.nlg uses for responses)."""
     return effective_language(tracker.get_slot("language"), languages_from_events(tracker.events))
 
 

@@ -27,7 +27,7 @@ from bot.assistant.complaints import (
 )
 from bot.assistant.people import person_context
 from bot.assistant.replies import Reply
-from bot.db import session_scope
+from bot.core.db import session_scope
 
 COMPLAINT_SLOTS = [
     "complaint_category",

@@ -23,9 +23,9 @@ from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off, ticket_status
 from bot.assistant.handoff import dial_if_open
 from bot.assistant.info import office_location, programme_info
-from bot.db import session_scope
-from bot.i18n import LANGUAGES, requested_language
-from bot.identifiers import ascii_digits
+from bot.core.db import session_scope
+from bot.core.identifiers import ascii_digits
+from bot.language.i18n import LANGUAGES, requested_language
 from bot.registry.districts import find_district
 
 

@@ -18,8 +18,8 @@ from bot.assistant.complaints import (
     tickets_of_citizen,
 )
 from bot.assistant.replies import Reply
-from bot.db import session_scope
-from bot.identifiers import check_ticket_number
+from bot.core.db import session_scope
+from bot.core.identifiers import check_ticket_number
 
 
 class ValidateTicketForm(FormValidationAction):

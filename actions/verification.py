@@ -18,7 +18,7 @@ from actions.common import (
 )
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
-from bot.db import session_scope
+from bot.core.db import session_scope
 
 FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
 

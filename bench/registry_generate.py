@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bot import db  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
+from bot.core import db  # noqa: E402
+from bot.core.migrate import upgrade  # noqa: E402
+from bot.core.settings import VAR_DIR  # noqa: E402
 from bot.registry.generator import generate  # noqa: E402
 from bot.registry.models import Person  # noqa: E402
-from bot.settings import VAR_DIR  # noqa: E402
 
 
 def main() -> None:

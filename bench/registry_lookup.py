@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bot import db  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
+from bot.core import db  # noqa: E402
+from bot.core.migrate import upgrade  # noqa: E402
 from bot.registry.models import Person  # noqa: E402
 
 PERSONS_PER_HOUSEHOLD = 5.74  # measured on the generator's output (seed 7)
@@ -158,7 +158,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
     if args.start_postgres:
-        from bot.settings import VAR_DIR
+        from bot.core.settings import VAR_DIR
 
         url = start_postgres(VAR_DIR / "bench-pg", args.port)
     elif args.database_url:

@@ -20,9 +20,9 @@ from typing import Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.settings import VAR_DIR  # noqa: E402
 from bot.prod.layout import Layout  # noqa: E402
 from bot.prod.stack import DEFAULT_MODEL, Stack  # noqa: E402
-from bot.settings import VAR_DIR  # noqa: E402
 
 
 def _group(pid: int) -> List[int]:

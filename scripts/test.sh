@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_WARN_20=0
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE  # see bot/run.py FIXED_ENV
+export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE  # see bot/cli/run.py FIXED_ENV
 V=.venv/bin
 echo "==> services for the tests (PostgreSQL, Redis, Chromium from Debian)"
 scripts/ensure_services.sh

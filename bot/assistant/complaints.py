@@ -14,8 +14,8 @@ from bot.assistant.categories import category_from_words
 from bot.assistant.format import day_text
 from bot.assistant.people import PersonContext, person_context
 from bot.assistant.replies import Reply, spoken_digits
-from bot.identifiers import ascii_digits, check_ticket_number
-from bot.labels import label, queue_label
+from bot.core.identifiers import ascii_digits, check_ticket_number
+from bot.language.labels import label, queue_label
 from bot.privacy.vault import describe_references, real_cnic
 from bot.tickets import service as tickets
 from bot.tickets.constants import CHANNELS

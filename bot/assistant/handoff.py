@@ -7,8 +7,8 @@ from typing import Optional
 
 from bot.assistant.format import PKT
 from bot.assistant.replies import Reply
-from bot.programmes import get_programmes
-from bot.settings import get_settings
+from bot.core.settings import get_settings
+from bot.registry.programmes import get_programmes
 
 
 def call_centre_open(now: Optional[datetime] = None) -> bool:

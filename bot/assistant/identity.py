@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.models import VerificationAttempt
 from bot.assistant.replies import Reply, counted
-from bot.db import session_scope
-from bot.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
+from bot.core.db import session_scope
+from bot.core.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
+from bot.core.settings import get_settings
 from bot.privacy.reference import first_reference
 from bot.privacy.vault import CnicVault, real_cnic
 from bot.registry import verification
-from bot.settings import get_settings
 
 
 @dataclass

@@ -7,8 +7,8 @@ from typing import List, Optional
 
 from bot.assistant.format import money
 from bot.assistant.replies import Reply
-from bot.programmes import PROGRAMME_KEYS, get_programmes
 from bot.registry.districts import District, find_district
+from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 
 def programme_params(key: str, today: Optional[date] = None) -> dict:

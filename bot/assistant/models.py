@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String
 
-from bot.db import Base
+from bot.core.db import Base
 
 
 class VerificationAttempt(Base):

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.format import day_text, money
 from bot.assistant.replies import Reply, counted
-from bot.labels import label
+from bot.language.labels import label
 from bot.privacy.vault import real_cnic
-from bot.programmes import get_programmes
 from bot.registry import service as registry
+from bot.registry.programmes import get_programmes
 
 _NOT_RECEIVED = re.compile(
     r"\b(nahi|nahin|nai|nhi|ni|nae|na|not|never|didn'?t|no)\b|نہیں|نئیں|نہی|نا\b|cut|kaat|کاٹ", re.I

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any, List, Optional
 
-from bot.settings import Settings, get_settings
+from bot.core.settings import Settings, get_settings
 
-# Settings this part needs beyond bot.settings.Settings. They are read from the
+# Settings this part needs beyond bot.core.settings.Settings. They are read from the
 # Settings object when the lead adds them there, otherwise from the environment.
 EXTRA_DEFAULTS = {
     # Approved WhatsApp template (Content SID "HX...") with one variable {{1}}, for

@@ -12,8 +12,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
-from bot import logging_setup
 from bot.channels.store import run_db
+from bot.core import logging_setup
 from bot.privacy.vault import substitute_text
 
 # Rasa imports this module when it starts (credentials.yml always enables `rest`): from

@@ -16,8 +16,8 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.channels import store
 from bot.channels.config import missing_settings, setting
-from bot.identifiers import mask_phone, normalise_phone
-from bot.settings import Settings
+from bot.core.identifiers import mask_phone, normalise_phone
+from bot.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import httpx
 
 from bot.channels.simulate_telegram import FakeBotApi
 from bot.channels.twilio_security import sign
-from bot.settings import get_settings
+from bot.core.settings import get_settings
 
 PATHS = {
     "sms": "/webhooks/twilio/webhook",
@@ -40,7 +40,7 @@ def _server_value(name: str) -> str:
     `make run` gives the server, so a second terminal needs no exports."""
     value = os.environ.get(name, "")
     if not value and get_settings().DEMO_MODE:
-        from bot.run import DEMO_CHANNEL_ENV
+        from bot.cli.run import DEMO_CHANNEL_ENV
 
         value = DEMO_CHANNEL_ENV.get(name, "")
     return value

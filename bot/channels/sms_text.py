@@ -6,7 +6,7 @@ import math
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from bot.identifiers import ascii_digits
+from bot.core.identifiers import ascii_digits
 
 # GSM 03.38 basic character set; the extension characters cost two septets.
 _GSM_BASIC = (

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall, utcnow
-from bot.db import session_scope
+from bot.core.db import session_scope
 from bot.privacy.seal import seal, unseal
 
 T = TypeVar("T")

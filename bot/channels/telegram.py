@@ -27,9 +27,9 @@ from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
-from bot.i18n import LANGUAGES
-from bot.identifiers import normalise_phone
-from bot.settings import get_settings
+from bot.core.identifiers import normalise_phone
+from bot.core.settings import get_settings
+from bot.language.i18n import LANGUAGES
 
 logger = logging.getLogger(__name__)
 

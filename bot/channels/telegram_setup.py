@@ -12,7 +12,7 @@ from typing import List, Optional
 
 from bot.channels.config import missing_settings, setting
 from bot.channels.senders import telegram_bot
-from bot.settings import get_settings
+from bot.core.settings import get_settings
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 

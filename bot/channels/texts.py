@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 
 from rasa.shared.core.events import UserUttered
 
-from bot import i18n
+from bot.language import i18n
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def say(name: str, language: Optional[str], channel: Optional[str] = None, **par
 
 
 async def conversation_language(app: Any, sender_id: str) -> str:
-    """The language the assistant answers this conversation in (same rule as bot.nlg).
+    """The language the assistant answers this conversation in (same rule as bot.rasa_plugins.nlg).
 
     The language slot when the person chose one, else the language of their latest
     message with words in it: the slot alone is empty for most conversations, which

@@ -24,8 +24,8 @@ from bot.channels.rest import vaulted
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
-from bot.identifiers import mask_phone, normalise_phone
-from bot.settings import Settings, get_settings
+from bot.core.identifiers import mask_phone, normalise_phone
+from bot.core.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class TwilioMessagingInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        """Secrets come from the environment (bot.settings), not from credentials.yml."""
+        """Secrets come from the environment (bot.core.settings), not from credentials.yml."""
         return cls.from_settings(get_settings())
 
     @classmethod

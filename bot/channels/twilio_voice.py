@@ -19,8 +19,8 @@ from bot.channels.texts import say
 from bot.channels.twilio_messaging import phone_of
 from bot.channels.twilio_security import form_params, is_from_twilio
 from bot.channels.voice_text import KeypadEntry, keypad_entry, mostly_digits, speakable
-from bot.identifiers import mask_phone
-from bot.settings import Settings, get_settings
+from bot.core.identifiers import mask_phone
+from bot.core.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class TwilioVoiceInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        """Secrets come from the environment (bot.settings), not from credentials.yml."""
+        """Secrets come from the environment (bot.core.settings), not from credentials.yml."""
         settings = get_settings()
         missing = missing_settings(CHANNEL, settings)
         if missing:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import List, Optional
 
-from bot.identifiers import check_cnic, check_ticket_number
+from bot.core.identifiers import check_cnic, check_ticket_number
 
 _DIGIT_WORDS = {
     "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],

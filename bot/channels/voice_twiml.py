@@ -8,7 +8,7 @@ from typing import List, Optional
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.channels.config import setting
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 # Programme words the speech recogniser should expect (Gather hints).
 HINTS = (

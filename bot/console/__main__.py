@@ -9,16 +9,16 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from bot.settings import get_settings
+from bot.core.settings import get_settings
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Serve the console until interrupted; 1 when it refuses to start."""
     import uvicorn
 
-    from bot import db
     from bot.console.app import StartupRefused, check_startup, create_app
-    from bot.migrate import upgrade
+    from bot.core import db
+    from bot.core.migrate import upgrade
 
     settings = get_settings()
     parser = argparse.ArgumentParser(

@@ -17,7 +17,7 @@ from bot.console.stats import dashboard
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
 from bot.console.web import current_user, get_db, not_found
-from bot.identifiers import mask_cnic
+from bot.core.identifiers import mask_cnic
 from bot.tickets import service
 from bot.tickets.models import Ticket
 

@@ -13,11 +13,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot import db
 from bot.console import api, pages_auth, pages_dashboard, pages_tickets, views
 from bot.console.auth import accounts_with_demo_password
 from bot.console.web import NotSignedIn, render
-from bot.settings import Settings, get_settings
+from bot.core import db
+from bot.core.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "madadgar_console"

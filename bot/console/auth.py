@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.console import audit
 from bot.console.models import QUEUE_KINDS, ROLES, StaffUser
-from bot.settings import DEMO_PASSWORD
+from bot.core.settings import DEMO_PASSWORD
 
 # scrypt cost: 16 MiB of memory per hash, about 50 ms; stored with the hash so it can grow.
 _N, _R, _P = 2**14, 8, 1

@@ -19,9 +19,9 @@ from typing import List, Optional, Sequence
 
 from sqlalchemy import select
 
-from bot import db
 from bot.console.auth import create_staff, ensure_demo_staff, get_user, set_password
 from bot.console.models import QUEUE_KINDS, ROLES, StaffUser
+from bot.core import db
 from bot.tickets.config import load_config
 from bot.tickets.deadlines import local_zone
 
@@ -108,7 +108,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     args = _parser().parse_args(args_list)
     url = args.database_url
-    from bot.migrate import upgrade
+    from bot.core.migrate import upgrade
 
     upgrade(url)
     if args.group == "staff":

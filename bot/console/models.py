@@ -7,7 +7,7 @@ from typing import List, Optional
 
 from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Text
 
-from bot.db import Base
+from bot.core.db import Base
 from bot.tickets.models import UTCDateTime
 
 ROLES = ("agent", "supervisor", "admin")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.identifiers import ascii_digits, mask_cnic, mask_phone
+from bot.core.identifiers import ascii_digits, mask_cnic, mask_phone
 
 # 13 digits written as 5-7-1 with any common separator, or run together.
 _CNIC = re.compile(r"(?<!\d)\d{5}[\s.\-]?\d{7}[\s.\-]?\d(?!\d)")

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.identifiers import format_cnic, mask_cnic, mask_phone
+from bot.core.identifiers import format_cnic, mask_cnic, mask_phone
 
 _PERSON_FIELDS = (
     ("name", "Name"),

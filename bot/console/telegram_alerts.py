@@ -30,7 +30,7 @@ from bot.console import audit
 from bot.console.models import StaffAlert, StaffUser, utcnow
 from bot.console.scope import can_see, queue_kind
 from bot.console.views import CATEGORY_LABELS, LEVEL_LABELS, time_left
-from bot.settings import CONFIG_DIR, get_settings
+from bot.core.settings import CONFIG_DIR, get_settings
 from bot.tickets import service
 from bot.tickets.constants import ACTIVE_STATES, CLOSED, staff_actor
 from bot.tickets.lifecycle import TicketError
@@ -323,7 +323,7 @@ def mount_webhook(
 
 def main() -> int:
     """Long-polling mode: answer Claim buttons and post alerts every interval."""
-    from bot import db
+    from bot.core import db
 
     config = StaffTelegramConfig.from_env()
     if not config.configured:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.redact import mask_text
+from bot.core.settings import get_settings
 from bot.privacy.vault import describe_references
-from bot.settings import get_settings
 
 _engines: Dict[str, Engine] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from bot.identifiers import mask_cnic, mask_phone
+from bot.core.identifiers import mask_cnic, mask_phone
 
 CATEGORY_LABELS = {
     "deduction": "Deduction from payment",

@@ -11,9 +11,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from bot import db
 from bot.console.auth import get_user
 from bot.console.models import StaffUser
+from bot.core import db
 
 CSRF_FIELD = "csrf_token"
 SESSION_USER = "user"

@@ -1,7 +1,7 @@
 """Deterministic entities: CNIC, phone, ticket number, district, programme, amount.
 
 Every entity carries offsets into the text the person typed, so Rasa can line it up
-with tokens, and a value in the project's canonical form (bot.identifiers).
+with tokens, and a value in the project's canonical form (bot.core.identifiers).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import FrozenSet, List, Optional, Tuple
 
 import yaml
 
-from bot.identifiers import CnicCheck, check_cnic, check_ticket_number, normalise_phone
+from bot.core.identifiers import CnicCheck, check_cnic, check_ticket_number, normalise_phone
 from bot.nlu.gazetteer import district_gazetteer, find_names, programme_gazetteer
 from bot.nlu.normalise import Normalised, as_text, normalise_with_offsets
 from bot.nlu.numbers import Span, find_amounts, find_number_runs

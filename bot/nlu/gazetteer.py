@@ -12,8 +12,8 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Pattern, Tuple
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.core.settings import CONFIG_DIR
 from bot.nlu.normalise import normalise
-from bot.settings import CONFIG_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def district_gazetteer(path: Optional[str] = None) -> Gazetteer:
 def programme_gazetteer(path: Optional[str] = None) -> Gazetteer:
     """Programmes: the key and its aliases (config/programmes.yml) -> the key."""
     if path is None:
-        from bot.settings import get_settings
+        from bot.core.settings import get_settings
 
         path = get_settings().PROGRAMMES_FILE
     data = _read_yaml(Path(path))

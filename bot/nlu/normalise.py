@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import List, Tuple
 
-from bot.identifiers import ascii_digits
+from bot.core.identifiers import ascii_digits
 
 # Arabic-keyboard and Persian letters to the Urdu letters an Urdu keyboard produces.
 _FOLD = {

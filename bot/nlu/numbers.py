@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.identifiers import normalise_phone
+from bot.core.identifiers import normalise_phone
 from bot.nlu.normalise import normalise
 
 Span = Tuple[int, int]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.identifiers import ascii_digits, mask_cnic, mask_phone
+from bot.core.identifiers import ascii_digits, mask_cnic, mask_phone
 
 # Any digit a phone keyboard produces: ASCII, Urdu, Arabic-Indic, full-width.
 _D = "[0-9\u06f0-\u06f9\u0660-\u0669\uff10-\uff19]"

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Column, DateTime, String, Text
 
-from bot.db import Base
+from bot.core.db import Base
 
 
 def utcnow() -> datetime:

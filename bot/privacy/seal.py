@@ -15,8 +15,8 @@ from typing import Optional
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.core.settings import get_settings
 from bot.privacy.vault import fernet_for
-from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 PREFIX = "sealed:"

@@ -22,11 +22,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
-from bot.identifiers import mask_cnic, normalise_cnic
+from bot.core.db import session_scope
+from bot.core.identifiers import mask_cnic, normalise_cnic
+from bot.core.settings import get_settings
 from bot.privacy.models import VaultedCnic, utcnow
 from bot.privacy.reference import canonical, find_references, is_reference, make_reference
-from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

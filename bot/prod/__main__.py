@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import List, Optional
 
+from bot.core.settings import VAR_DIR
 from bot.prod.layout import Layout
 from bot.prod.stack import DEFAULT_MODEL, Stack
-from bot.settings import VAR_DIR
 
 
 def _parser() -> argparse.ArgumentParser:

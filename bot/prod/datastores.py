@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
+from bot.core.settings import ROOT
 from bot.prod.layout import Layout
 from bot.prod.procs import ProcessTable
-from bot.settings import ROOT
 
 ENSURE = ROOT / "scripts" / "ensure_services.sh"
 DATABASES = ("madadgar", "madadgar_tracker")

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.settings import VAR_DIR
+from bot.core.settings import VAR_DIR
 
-LOCK_STORE_TYPE = "bot.lockstore.AtomicRedisLockStore"
+LOCK_STORE_TYPE = "bot.rasa_plugins.lockstore.AtomicRedisLockStore"
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Layout:
 
     @property
     def action_fallback_port(self) -> int:
-        """bot.prod.action_fallback: nginx's stand-in reply when an action fails."""
+        """bot.rasa_plugins.action_fallback: nginx's stand-in reply when an action fails."""
         return self.base_port + 6
 
     @property

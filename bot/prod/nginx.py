@@ -9,9 +9,9 @@ from pathlib import Path
 from string import Template
 from typing import Dict, Iterable, List
 
+from bot.core.settings import ROOT
 from bot.prod.layout import Layout
 from bot.prod.procs import ProcessTable
-from bot.settings import ROOT
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "madadgar.conf.template"
 

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.settings import ROOT
+from bot.core.settings import ROOT
 
 
 class ProcessTable:

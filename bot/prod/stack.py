@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.core.settings import ROOT
 from bot.prod import nginx
 from bot.prod.datastores import Postgres, Redis
 from bot.prod.layout import LOCK_STORE_TYPE, Layout
 from bot.prod.procs import ProcessTable, wait_http
-from bot.settings import ROOT
 
 SECRET_NAMES = ("RASA_TOKEN", "CONSOLE_SECRET_KEY", "HASH_KEY")
 DEFAULT_MODEL = ROOT / "models" / "madadgar.tar.gz"
@@ -54,7 +54,7 @@ class Stack:
 
     def env(self) -> Dict[str, str]:
         """The environment every Madadgar process of this stack runs with."""
-        from bot.run import demo_environment
+        from bot.cli.run import demo_environment
 
         lay = self.layout
         env = demo_environment()
@@ -78,9 +78,9 @@ class Stack:
         return env
 
     def write_rasa_files(self, env: Dict[str, str]) -> tuple[Path, Path]:
-        from bot.channels.credentials import write_credentials
-        from bot.runtime_config import write_endpoints
-        from bot.settings import Settings
+        from bot.core.settings import Settings
+        from bot.rasa_plugins.credentials import write_credentials
+        from bot.rasa_plugins.endpoints import write_endpoints
 
         settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
         endpoints = write_endpoints(self.layout.var_dir / "endpoints.yml", settings)
@@ -99,9 +99,9 @@ class Stack:
 
     def prepare_databases(self, env: Dict[str, str], endpoints: Path, seed: bool = True) -> None:
         """Alembic migrations, demo data, and Rasa's tracker table (before any replica)."""
-        from bot import db
-        from bot.migrate import upgrade
-        from bot.settings import reset_settings
+        from bot.core import db
+        from bot.core.migrate import upgrade
+        from bot.core.settings import reset_settings
 
         t = time.monotonic()
         saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "TRACKER_DB_URL")}
@@ -139,7 +139,7 @@ class Stack:
 
     def start_action_fallback(self, env: Dict[str, str]) -> int:
         lay = self.layout
-        args = [sys.executable, "-m", "bot.prod.action_fallback"]
+        args = [sys.executable, "-m", "bot.rasa_plugins.action_fallback"]
         args += ["--host", lay.host, "--port", str(lay.action_fallback_port)]
         return self.table.start("action-fallback", args, env)
 
@@ -169,7 +169,7 @@ class Stack:
         return self.table.start("console", args, env)
 
     def start_worker(self, env: Dict[str, str]) -> int:
-        return self.table.start("worker", [sys.executable, "-m", "bot.worker"], env)
+        return self.table.start("worker", [sys.executable, "-m", "bot.cli.worker"], env)
 
     def wait_rasa(self, index: int, timeout: float = 900) -> float:
         port = self.layout.rasa_ports[index]
@@ -262,8 +262,8 @@ class Stack:
 
 
 def seed_demo_data(url: str) -> None:
-    """Migrations, the demo registry and the demo staff accounts (bot.setup_db)."""
-    from bot.setup_db import setup
+    """Migrations, the demo registry and the demo staff accounts (bot.cli.setup)."""
+    from bot.cli.setup import setup
 
     setup(url)
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 import yaml
 
-from bot.settings import CONFIG_DIR
+from bot.core.settings import CONFIG_DIR
 
 DISTRICTS_FILE = CONFIG_DIR / "districts.yml"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from bot.programmes import ProgrammesConfig
+from bot.registry.programmes import ProgrammesConfig
 
 KAFAALAT = "kafaalat"
 TALEEMI_WAZAIF = "taleemi_wazaif"

@@ -22,10 +22,10 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
-from bot.programmes import ProgrammesConfig, get_programmes
 from bot.registry import names
 from bot.registry.districts import District, load_districts
 from bot.registry.models import Enrolment, Household, Instalment, Person
+from bot.registry.programmes import ProgrammesConfig, get_programmes
 from bot.registry.quarters import quarter_start, recent_quarters
 
 SERIAL_LIMIT = 9_000_000  # persona CNIC serials are >= this
@@ -36,7 +36,7 @@ PROVINCE_DIGIT = {
     "Balochistan": "5",
     "Islamabad": "6",
     "Gilgit-Baltistan": "7",
-    # Real AJK CNICs start with 8, which bot.identifiers rejects; synthetic ones use 3.
+    # Real AJK CNICs start with 8, which bot.core.identifiers rejects; synthetic ones use 3.
     "Azad Jammu and Kashmir": "3",
 }
 MERGED_DISTRICTS = frozenset(
@@ -591,8 +591,8 @@ def main(argv: Optional[list[str]] = None) -> GenerationStats:
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
 
-    from bot.db import get_engine
-    from bot.migrate import upgrade
+    from bot.core.db import get_engine
+    from bot.core.migrate import upgrade
 
     upgrade(args.database_url)
     engine = get_engine(args.database_url)

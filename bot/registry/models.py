@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.core.db import Base
 
 GENDERS = ("female", "male", "transgender")
 RELATIONS = ("head", "spouse", "son", "daughter", "parent", "other")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from bot.identifiers import format_cnic
+from bot.core.identifiers import format_cnic
 
 
 @dataclass(frozen=True)

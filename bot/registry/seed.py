@@ -9,10 +9,10 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.programmes import ProgrammesConfig, get_programmes
 from bot.registry.generator import generate
 from bot.registry.models import Enrolment, Household, Instalment, Person
 from bot.registry.personas import PERSONAS, MemberSpec, Persona
+from bot.registry.programmes import ProgrammesConfig, get_programmes
 from bot.registry.quarters import quarter_start, recent_quarters
 
 

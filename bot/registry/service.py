@@ -13,10 +13,10 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.identifiers import normalise_cnic
-from bot.programmes import ProgrammesConfig, get_programmes
+from bot.core.identifiers import normalise_cnic
 from bot.registry import eligibility as rules
 from bot.registry.models import Enrolment, Household, Instalment, Person
+from bot.registry.programmes import ProgrammesConfig, get_programmes
 
 # What the beneficiary should do about an instalment in a given state.
 REMEDIES = {

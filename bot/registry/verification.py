@@ -14,7 +14,7 @@ from typing import Optional, Union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.identifiers import ascii_digits, normalise_cnic, normalise_phone
+from bot.core.identifiers import ascii_digits, normalise_cnic, normalise_phone
 from bot.registry.models import Person
 
 OK = "ok"

@@ -11,7 +11,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.settings import CONFIG_DIR, get_settings
+from bot.core.settings import CONFIG_DIR, get_settings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ELAPSED = "elapsed"  # a deadline in clock hours, nights and holidays included

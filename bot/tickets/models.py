@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from bot.db import Base
+from bot.core.db import Base
 
 
 class UTCDateTime(TypeDecorator):

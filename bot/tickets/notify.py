@@ -10,7 +10,7 @@ from typing import Any, Mapping, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.identifiers import normalise_phone
+from bot.core.identifiers import normalise_phone
 from bot.tickets.constants import OUTBOX_PENDING
 from bot.tickets.models import OutboxMessage, Ticket
 

@@ -12,8 +12,8 @@ from typing import Callable, List, Mapping, Optional, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import Responses, load_responses, render
-from bot.identifiers import mask_phone
+from bot.core.identifiers import mask_phone
+from bot.language.i18n import Responses, load_responses, render
 from bot.tickets.constants import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT
 from bot.tickets.deadlines import utcnow
 from bot.tickets.models import OutboxMessage, Ticket, TicketEvent

@@ -8,8 +8,8 @@ from typing import Callable, Mapping, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import Responses
-from bot.settings import get_settings
+from bot.core.settings import get_settings
+from bot.language.i18n import Responses
 from bot.tickets.deadlines import Clock, utcnow
 from bot.tickets.escalation import EscalationSummary, run_escalation_pass
 from bot.tickets.outbox import DeliverySummary, Sender, deliver_pending

@@ -11,14 +11,14 @@ from typing import List, Optional, Sequence
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from bot.i18n import LANGUAGES
-from bot.identifiers import (
+from bot.core.identifiers import (
     mask_cnic,
     normalise_cnic,
     normalise_phone,
     normalise_ticket_number,
     random_ticket_number,
 )
+from bot.language.i18n import LANGUAGES
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import (
     ACTIVE_STATES,

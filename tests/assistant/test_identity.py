@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant import identity
+from bot.core.settings import get_settings
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry
-from bot.settings import get_settings
 
 PAID = next(p for p in PERSONAS if p.key == "paid")
 ABSENT = next(p for p in PERSONAS if p.key == "not_in_registry")
@@ -65,7 +65,7 @@ def test_wrong_answers_lock_the_cnic_even_from_another_conversation(registry):
 
 
 def test_the_last_try_is_told_in_the_singular_in_every_language(registry):
-    from bot.i18n import render
+    from bot.language.i18n import render
 
     limit = get_settings().VERIFY_MAX_FAILURES
     for _ in range(limit - 1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant.status import answer
-from bot.i18n import render
+from bot.language.i18n import render
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from bot.chat import send
+from bot.cli.chat import send
 
 
 def free_port() -> int:
@@ -21,7 +21,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """models/madadgar.tar.gz, trained only when data, domain or config changed."""
-    from bot.train import ensure_model
+    from bot.cli.train import ensure_model
 
     return ensure_model()
 
@@ -40,8 +40,8 @@ class LiveAssistant:
 
 def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[Any, LiveAssistant]:
     """Action server and Rasa on free ports with their own SQLite databases and demo data."""
-    from bot.run import Services, demo_environment
-    from bot.setup_db import setup
+    from bot.cli.run import Services, demo_environment
+    from bot.cli.setup import setup
 
     database_url = f"sqlite:///{work / 'madadgar.db'}"
     tracker_url = f"sqlite:///{work / 'tracker.db'}"
@@ -71,8 +71,8 @@ def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[
 @pytest.fixture(scope="session")
 def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssistant]:
     """Action server and Rasa on free ports, with their own SQLite databases and demo data."""
-    from bot import db
-    from bot.settings import reset_settings
+    from bot.core import db
+    from bot.core.settings import reset_settings
 
     services, live = start_services(trained_model, tmp_path_factory.mktemp("live"), {})
     try:

@@ -18,12 +18,12 @@ import httpx
 import pytest
 import uvicorn
 
-from bot import db
 from bot.console import transcripts
 from bot.console.app import create_app
 from bot.console.demo import seed_demo
-from bot.migrate import upgrade
-from bot.settings import ROOT, Settings
+from bot.core import db
+from bot.core.migrate import upgrade
+from bot.core.settings import ROOT, Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

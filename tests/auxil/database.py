@@ -7,14 +7,14 @@ from typing import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from bot import db
-from bot.migrate import upgrade
+from bot.core import db
+from bot.core.migrate import upgrade
 
 
 @pytest.fixture()
 def db_url(tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh SQLite database, migrated to head, set as DATABASE_URL."""
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     url = f"sqlite:///{tmp_path / 'test.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -119,8 +119,8 @@ def pg_db_url(pg_url: str) -> Iterator[str]:
     """A new PostgreSQL database migrated to head, dropped after the test."""
     from sqlalchemy import create_engine, text
 
-    from bot import db
-    from bot.migrate import upgrade
+    from bot.core import db
+    from bot.core.migrate import upgrade
 
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_url, future=True, isolation_level="AUTOCOMMIT")

@@ -7,7 +7,7 @@ from typing import Callable, Iterator, List
 import pytest
 from rasa.core.channels.channel import InputChannel
 
-from bot.settings import reset_settings
+from bot.core.settings import reset_settings
 from tests.channels.helpers import LiveServer, StubAssistant
 
 TOKEN = "test-auth-token"

@@ -52,8 +52,8 @@ class TelegramLive(LiveAssistant):
 @pytest.fixture(scope="module")
 def telegram_live(trained_model: Path, tmp_path_factory) -> Iterator[TelegramLive]:
     """A helpline (actions + Rasa) whose Bot API is a RecordingBotApi on a free port."""
-    from bot import db
-    from bot.settings import reset_settings
+    from bot.core import db
+    from bot.core.settings import reset_settings
 
     api = RecordingBotApi(0).start()
     services = None

@@ -3,7 +3,7 @@
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
-from bot.migrate import alembic_config
+from bot.core.migrate import alembic_config
 
 TABLES = {
     "channel_processed_webhook",
@@ -33,7 +33,7 @@ def test_a_sealed_keypad_entry_fits_the_voice_call_table_on_postgresql(pg_db_url
     from sqlalchemy import text
 
     from bot.channels.store import CallState, load_call, save_call
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     def column_type() -> str:
         engine = create_engine(pg_db_url, future=True)

@@ -13,7 +13,7 @@ from bot.channels.senders import (
     TwilioWhatsAppSender,
     build_senders,
 )
-from bot.settings import get_settings
+from bot.core.settings import get_settings
 from tests.channels.helpers import offline_bot
 
 
@@ -91,7 +91,7 @@ def test_telegram_sender_uses_the_bot_even_from_inside_an_event_loop():
 
 
 def test_build_senders_only_for_configured_channels(channel_env, monkeypatch):
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     senders = build_senders(get_settings())
     assert set(senders) == {"twilio", "twilio_voice", "telegram"}

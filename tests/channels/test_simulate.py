@@ -9,8 +9,8 @@ from bot.channels.simulate import run
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.core.settings import get_settings
 from bot.privacy.vault import CnicVault
-from bot.settings import get_settings
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_voice_simulation_follows_the_menu_and_keypad(server, assistant):
 
 def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeypatch, assistant):
     from bot.channels.simulate_telegram import FakeBotApi
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     api = FakeBotApi(0).start()
     port = int(api.base_url.split(":")[2].split("/")[0])
@@ -61,8 +61,8 @@ def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeyp
 def test_in_demo_mode_a_second_terminal_needs_no_secrets(
     channel_env, live, monkeypatch, settings_afterwards
 ):
-    from bot.run import DEMO_CHANNEL_ENV
-    from bot.settings import reset_settings
+    from bot.cli.run import DEMO_CHANNEL_ENV
+    from bot.core.settings import reset_settings
 
     for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):  # the server as `make run` starts it
         monkeypatch.setenv(name, DEMO_CHANNEL_ENV[name])
@@ -79,14 +79,14 @@ def test_in_demo_mode_a_second_terminal_needs_no_secrets(
 
 @pytest.fixture()
 def settings_afterwards():
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     yield
     reset_settings()  # monkeypatch restores the environment after this; read it again
 
 
 def test_outside_demo_mode_the_simulator_says_which_env_to_set(monkeypatch, settings_afterwards):
-    from bot.settings import reset_settings
+    from bot.core.settings import reset_settings
 
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.setenv("DEMO_MODE", "false")

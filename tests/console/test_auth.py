@@ -15,7 +15,7 @@ from bot.console.auth import (
     verify_password,
 )
 from bot.console.models import StaffUser
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:

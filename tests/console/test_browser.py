@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import db
 from bot.console.models import AuditLog
+from bot.core import db
 from bot.tickets.models import OutboxMessage, Ticket
 from tests.auxil.browser import ARTIFACTS
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import db
 from bot.console.auth import authenticate
 from bot.console.cli import main
 from bot.console.models import StaffUser
+from bot.core import db
 
 
 def test_staff_add_list_passwd_disable(db_url, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
-from bot import db
 from bot.console.auth import create_staff, ensure_demo_staff
 from bot.console.demo import seed_demo_tickets
 from bot.console.telegram_alerts import (
@@ -22,6 +21,7 @@ from bot.console.telegram_alerts import (
     build_application,
     post_alerts,
 )
+from bot.core import db
 from bot.tickets import service
 
 GROUP = -1001000000010

@@ -12,12 +12,12 @@ from typing import List, Tuple
 import pytest
 import uvicorn
 
-from bot import db
+from bot.cli.worker import all_responses
 from bot.console.app import create_app
+from bot.core import db
+from bot.core.settings import Settings
 from bot.registry.personas import PERSONAS
-from bot.settings import Settings
 from bot.tickets.outbox import deliver_pending
-from bot.worker import all_responses
 from tests.auxil.assistant import free_port
 from tests.auxil.browser import ConsoleSite, csrf_of
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ROOT
+from bot.core.settings import ROOT
 
 pytestmark = pytest.mark.model
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import db
-from bot.i18n import render
+from bot.core import db
+from bot.language.i18n import render
 from bot.registry.personas import PERSONAS
 from bot.tickets import service
 from bot.tickets.escalation import run_escalation_pass

@@ -103,7 +103,7 @@ def test_twilio_answers_hostile_messages_with_valid_twiml(live_assistant, messag
 
 def test_html_in_a_complaint_is_stored_as_typed_and_shown_escaped(live_assistant):
     from bot.console.app import create_app
-    from bot.settings import Settings
+    from bot.core.settings import Settings
 
     before = table_counts(live_assistant.database_url)
     sender = f"fuzz-{uuid.uuid4().hex[:8]}"

@@ -1,7 +1,7 @@
 """Property tests on hostile input: identifiers, ticket numbers, log masking, CNIC vaulting.
 
 tests/nlu/test_properties.py covers the normaliser and the extractor; these add the
-identifier formats (bot.identifiers), ticket numbering, the log mask and the vault's
+identifier formats (bot.core.identifiers), ticket numbering, the log mask and the vault's
 substitution, which must never leave a valid CNIC in what Rasa stores.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot import db
-from bot.identifiers import (
+from bot.core import db
+from bot.core.identifiers import (
     ascii_digits,
     check_ticket_number,
     format_cnic,
@@ -28,7 +28,7 @@ from bot.identifiers import (
     normalise_ticket_number,
     random_ticket_number,
 )
-from bot.migrate import upgrade
+from bot.core.migrate import upgrade
 from bot.nlu.extract import extract_entities, find_invalid_cnic
 from bot.nlu.normalise import normalise
 from bot.privacy.masking import has_unmasked, mask_text

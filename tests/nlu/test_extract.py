@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.identifiers import CNIC_PROBLEM_LENGTH, CNIC_PROBLEM_PREFIX, make_ticket_number
+from bot.core.identifiers import CNIC_PROBLEM_LENGTH, CNIC_PROBLEM_PREFIX, make_ticket_number
 from bot.nlu.extract import extract_entities, find_invalid_cnic
 
 

@@ -5,7 +5,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.identifiers import check_cnic, normalise_phone
+from bot.core.identifiers import check_cnic, normalise_phone
 from bot.nlu.extract import extract_entities, find_invalid_cnic
 from bot.nlu.langid import detect_with_confidence
 from bot.nlu.normalise import normalise, normalise_with_offsets

@@ -21,10 +21,10 @@ class DebugAssistant(LiveAssistant):
 @pytest.fixture(scope="module")
 def debug_assistant(trained_model: Path, tmp_path_factory) -> Iterator[DebugAssistant]:
     """Action server, Rasa, console and worker at LOG_LEVEL=DEBUG on free ports."""
-    from bot import db
-    from bot.run import Services, demo_environment
-    from bot.settings import reset_settings
-    from bot.setup_db import setup
+    from bot.cli.run import Services, demo_environment
+    from bot.cli.setup import setup
+    from bot.core import db
+    from bot.core.settings import reset_settings
 
     work = tmp_path_factory.mktemp("debuglive")
     database_url = f"sqlite:///{work / 'madadgar.db'}"

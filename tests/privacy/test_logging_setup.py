@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from bot import logging_setup
+from bot.core import logging_setup
+from bot.core.settings import ROOT
 from bot.privacy.masking import has_unmasked, mask_text
-from bot.settings import ROOT
 
 CNIC, PHONE = "32303-9900001-2", "+923006100012"
 
@@ -93,7 +93,7 @@ def test_a_module_run_through_logging_setup_logs_masked(tmp_path):
         f"logging.getLogger('leaky').warning('citizen %s at %s', '{CNIC}', '{PHONE}')\n"
     )
     out = subprocess.run(
-        [sys.executable, "-m", "bot.logging_setup", "leaky"],
+        [sys.executable, "-m", "bot.core.logging_setup", "leaky"],
         cwd=ROOT,
         env={"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"},
         capture_output=True,

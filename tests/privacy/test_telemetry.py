@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import run
-from bot.run import Services, demo_environment
+from bot.cli import run
+from bot.cli.run import Services, demo_environment
 
 
 def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on(
@@ -30,14 +30,14 @@ def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on
     assert {args[1] if args[0].endswith("rasa") else args[-1] for args, _ in started} == {
         "run",
         "bot.console",
-        "bot.worker",
+        "bot.cli.worker",
     }
     assert len(started) == 4
     assert all(e["RASA_TELEMETRY_ENABLED"] == "false" for _, e in started)
     # The console and the worker run through the log-masking launcher.
     for args, _ in started:
         if args[0] == sys.executable:
-            assert args[1:3] == ["-m", "bot.logging_setup"]
+            assert args[1:3] == ["-m", "bot.core.logging_setup"]
 
 
 def test_the_demo_environment_turns_telemetry_off(monkeypatch):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, select
 
-from bot.chat import send
+from bot.cli.chat import send
 from bot.registry.personas import PERSONAS
 from bot.tickets.models import Ticket
 from tests.privacy.phones import SignedPhone, tracker_rows

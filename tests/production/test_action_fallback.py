@@ -25,9 +25,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlg import LanguageAwareNLG
-from bot.prod.action_fallback import make_server, reply_for
-from bot.settings import ROOT
+from bot.core.settings import ROOT
+from bot.rasa_plugins.action_fallback import make_server, reply_for
+from bot.rasa_plugins.nlg import LanguageAwareNLG
 from tests.production.citizens import after_rewinds
 
 APOLOGY = "Sorry, something went wrong on our side"

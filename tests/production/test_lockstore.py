@@ -1,4 +1,4 @@
-"""Two Rasa replicas taking one conversation's lock at once: stock store vs bot.lockstore."""
+"""Two Rasa replicas taking one conversation's lock at once: stock store vs bot.rasa_plugins.lockstore."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 from redis import Redis
 from sqlalchemy.engine import make_url
 
-from bot.lockstore import AtomicRedisLockStore
+from bot.rasa_plugins.lockstore import AtomicRedisLockStore
 
 pytestmark = pytest.mark.redis
 
@@ -135,12 +135,12 @@ def test_lock_of_a_crashed_replica_expires(redis_url: str) -> None:
 def test_rasa_loads_it_from_endpoints_written_by_runtime_config(
     redis_url: str, tmp_path, monkeypatch
 ) -> None:
-    from bot.runtime_config import write_endpoints
-    from bot.settings import Settings
+    from bot.core.settings import Settings
+    from bot.rasa_plugins.endpoints import write_endpoints
 
     settings = Settings(
         REDIS_URL=redis_url,
-        LOCK_STORE_TYPE="bot.lockstore.AtomicRedisLockStore",
+        LOCK_STORE_TYPE="bot.rasa_plugins.lockstore.AtomicRedisLockStore",
         TRACKER_DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
     )
     path = write_endpoints(tmp_path / "endpoints.yml", settings)

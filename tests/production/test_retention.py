@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from bot.retention import main, purge, retention_days
+from bot.privacy.retention import main, purge, retention_days
 
 DAY = 86400.0
 NOW = time.time()

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.programmes import PROGRAMME_KEYS, get_programmes
 from bot.registry.districts import find_district, load_districts
+from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 
 def test_every_province_and_region_has_its_districts():

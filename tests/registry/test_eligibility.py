@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.programmes import get_programmes
 from bot.registry import eligibility as rules
 from bot.registry.eligibility import EnrolmentFacts, HouseholdFacts, MemberFacts
+from bot.registry.programmes import get_programmes
 
 TODAY = date(2025, 8, 15)
 CFG = get_programmes()

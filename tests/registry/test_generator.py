@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot import db
-from bot.identifiers import check_cnic
-from bot.migrate import upgrade
+from bot.core import db
+from bot.core.identifiers import check_cnic
+from bot.core.migrate import upgrade
 from bot.registry.districts import load_districts
 from bot.registry.generator import generate, main, make_cnic
 from bot.registry.models import Enrolment, Household, Instalment, Person

@@ -9,8 +9,8 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot import db
-from bot.migrate import alembic_config
+from bot.core import db
+from bot.core.migrate import alembic_config
 from bot.registry.models import Household, Person
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.identifiers import check_cnic
+from bot.core.identifiers import check_cnic
+from bot.core.settings import ROOT
 from bot.registry import service
 from bot.registry.personas import PERSONAS, persona
 from bot.registry.seed import ensure_demo_registry, ensure_personas
-from bot.settings import ROOT
 
 
 @pytest.fixture()

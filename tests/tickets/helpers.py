@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, List, Tuple
 
-from bot.settings import CONFIG_DIR
+from bot.core.settings import CONFIG_DIR
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.service import NewTicket
 

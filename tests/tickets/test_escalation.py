@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import db
+from bot.core import db
 from bot.tickets.escalation import run_escalation_pass
 from bot.tickets.lifecycle import EscalationLimit
 from bot.tickets.models import OmbudsmanReferral, OutboxMessage

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from bot.db import Base
-from bot.migrate import alembic_config
+from bot.core.db import Base
+from bot.core.migrate import alembic_config
 from bot.tickets import models
 
 TABLES = {"ticket", "ticket_event", "ombudsman_referral", "outbox_message"}

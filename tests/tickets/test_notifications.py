@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import render
+from bot.language.i18n import render
 from bot.tickets.notify import RESPONSES
 from bot.tickets.outbox import notification_responses
 

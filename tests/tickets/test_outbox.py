@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import db
+from bot.core import db
 from bot.tickets.models import OutboxMessage, TicketEvent
 from bot.tickets.outbox import FAILED_AFTER, backoff, deliver_pending
 from bot.tickets.service import assign, get_ticket, open_ticket, staff_reply

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import db
+from bot.core import db
 from bot.tickets.escalation import EscalationSummary, run_escalation_pass
 from bot.tickets.models import OutboxMessage, Ticket, TicketEvent
 from bot.tickets.service import escalate, get_ticket, open_ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import CONFIG_DIR, reset_settings
+from bot.core.settings import CONFIG_DIR, reset_settings
 from bot.tickets.config import ConfigError, parse_routing
 from bot.tickets.routing import route
 from bot.tickets.service import open_ticket

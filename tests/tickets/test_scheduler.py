@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from bot import db
-from bot.settings import reset_settings
+from bot.core import db
+from bot.core.settings import reset_settings
 from bot.tickets.scheduler import Scheduler
 from bot.tickets.service import get_ticket, open_ticket
 from tests.tickets.helpers import MONDAY_10AM, RecordingSender, deduction

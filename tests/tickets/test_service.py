@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.identifiers import check_ticket_number
+from bot.core.identifiers import check_ticket_number
 from bot.tickets.lifecycle import TicketClosedError, TicketNotFound
 from bot.tickets.service import (
     TicketFilter,

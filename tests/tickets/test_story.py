@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import db
+from bot.core import db
 from bot.tickets.escalation import run_escalation_pass
 from bot.tickets.models import OutboxMessage
 from bot.tickets.outbox import deliver_pending

@@ -1,0 +1,59 @@
+"""Background worker: escalates overdue tickets and delivers queued notifications."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from typing import List, Optional
+
+from bot.core.db import session_factory
+from bot.core.settings import get_settings
+from bot.language.i18n import Responses, load_responses
+from bot.tickets.scheduler import Scheduler
+
+
+def all_responses() -> Responses:
+    """Domain responses plus any notification texts not yet merged into the domain."""
+    from bot.tickets.outbox import notification_responses
+
+    merged = dict(notification_responses())
+    merged.update(load_responses())
+    return merged
+
+
+def build_scheduler(interval: Optional[float] = None) -> Scheduler:
+    from bot.channels.senders import build_senders
+
+    settings = get_settings()
+    return Scheduler(
+        session_factory(),
+        interval_seconds=interval,
+        senders=build_senders(settings),
+        responses=all_responses(),
+    )
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="madadgar worker")
+    parser.add_argument("--once", action="store_true", help="one pass, then exit")
+    parser.add_argument("--interval", type=float, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    scheduler = build_scheduler(args.interval)
+    if args.once:
+        escalation, delivery = scheduler.run_once()
+        print(escalation, delivery)
+        return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    scheduler.start()
+    stop.wait()
+    scheduler.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

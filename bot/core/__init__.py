@@ -1,0 +1,1 @@
+"""Infrastructure every process shares: settings, database, migrations, log masking, identifiers."""

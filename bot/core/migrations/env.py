@@ -1,0 +1,55 @@
+"""Alembic environment: the URL comes from the application settings."""
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+# Every table module, so that Base.metadata knows all tables.
+from bot.assistant import models as assistant_models  # noqa: F401
+from bot.channels import models as channel_models  # noqa: F401
+from bot.console import models as console_models  # noqa: F401
+from bot.core.db import Base
+from bot.core.settings import get_settings
+from bot.privacy import models as privacy_models  # noqa: F401
+from bot.registry import models as registry_models  # noqa: F401
+from bot.tickets import models as ticket_models  # noqa: F401
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _url() -> str:
+    return config.attributes.get("url") or get_settings().DATABASE_URL
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(_url(), poolclass=pool.NullPool, future=True)
+    with engine.connect() as conn:
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=conn.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,93 @@
+"""One settings object for the whole application, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = ROOT / "config"
+VAR_DIR = ROOT / "var"
+
+DEMO_PASSWORD = "demo"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from environment variables of the same name."""
+
+    # Storage
+    DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'madadgar.db'}"
+    REDIS_URL: Optional[str] = None
+    # Rasa's SQL tracker store (conversation transcripts), read by the console
+    TRACKER_DB_URL: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    # Rasa lock store class when REDIS_URL is set (several Rasa replicas). Rasa 3.6's own
+    # RedisLockStore reads and writes the lock in two steps; ours is atomic (tests/production).
+    LOCK_STORE_TYPE: str = "bot.rasa_plugins.lockstore.AtomicRedisLockStore"
+
+    # Rasa servers as seen by the console and the channels
+    RASA_URL: str = "http://127.0.0.1:5005"
+    RASA_TOKEN: Optional[str] = None
+    ACTION_SERVER_URL: str = "http://127.0.0.1:5055/webhook"
+
+    # Configuration files (amounts, routing, deadlines)
+    PROGRAMMES_FILE: str = str(CONFIG_DIR / "programmes.yml")
+    ROUTING_FILE: str = str(CONFIG_DIR / "routing.yml")
+    SLA_FILE: str = str(CONFIG_DIR / "sla.yml")
+
+    # Channels (issue 5 contract)
+    TWILIO_ACCOUNT_SID: Optional[str] = None
+    TWILIO_AUTH_TOKEN: Optional[str] = None
+    TWILIO_SMS_FROM: Optional[str] = None
+    TWILIO_WHATSAPP_FROM: Optional[str] = None
+    PUBLIC_BASE_URL: Optional[str] = None
+    TELEGRAM_BOT_TOKEN: Optional[str] = None
+    TELEGRAM_SECRET_TOKEN: Optional[str] = None
+
+    CALL_CENTRE_NUMBER: str = "+92800026477"
+    # Hosts the server may fetch media from (bot.channels.url_policy): comma-separated `host`,
+    # `host:port` or `*.domain`. Twilio serves MediaUrlN from api.twilio.com, which
+    # redirects to its CDN; Telegram files come from api.telegram.org.
+    MEDIA_HOSTS: str = "api.twilio.com,*.twiliocdn.com,api.telegram.org"
+
+    # Staff console (issue 6 contract)
+    CONSOLE_HOST: str = "127.0.0.1"
+    CONSOLE_PORT: int = 8000
+    CONSOLE_SECRET_KEY: str = "dev-only-change-me"
+    DEMO_MODE: bool = True
+    # Wrong passwords per staff account before sign-in is refused for the lock minutes
+    CONSOLE_LOGIN_MAX_FAILURES: int = 5
+    CONSOLE_LOGIN_LOCK_MINUTES: int = 15
+
+    # Identity checks: wrong answers allowed per CNIC (and per sender) before a lock-out
+    VERIFY_MAX_FAILURES: int = 3
+    VERIFY_LOCK_HOURS: int = 24
+    VERIFY_MAX_FAILURES_PER_SENDER: int = 6
+    # Key for hashing CNICs in rate-limit tables (set per deployment)
+    HASH_KEY: str = "dev-only-hash-key"
+
+    # Ticket scheduler
+    SCHEDULER_ENABLED: bool = True
+    SCHEDULER_INTERVAL_SECONDS: int = 60
+
+    class Config:
+        env_file = None
+        case_sensitive = True
+
+    def check_production(self) -> None:
+        """Refuse placeholder secrets outside demo mode."""
+        if not self.DEMO_MODE and self.CONSOLE_SECRET_KEY == "dev-only-change-me":
+            raise RuntimeError("CONSOLE_SECRET_KEY must be set outside demo mode")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, created on first use (never at import time)."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""Response texts in three languages, the conversation's language, short labels."""

@@ -1,0 +1,52 @@
+"""Writes the Rasa endpoints file for this deployment from the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from bot.core.settings import Settings
+
+
+def endpoints(settings: Settings) -> Dict[str, Any]:
+    """Action server, language-aware NLG, SQL tracker store and (if set) Redis lock store."""
+    url = make_url(settings.TRACKER_DB_URL)
+    if url.get_backend_name() == "sqlite":
+        tracker: Dict[str, Any] = {"type": "SQL", "dialect": "sqlite", "db": url.database}
+    else:
+        tracker = {
+            # Rasa's SQLTrackerStore forgets a conversation when one read fails (a database
+            # restart); this subclass re-checks pooled connections and retries.
+            "type": "bot.rasa_plugins.tracker_store.ResilientSQLTrackerStore",
+            "dialect": "postgresql",
+            "url": url.host,
+            "port": url.port or 5432,
+            "db": url.database,
+            "username": url.username,
+            "password": url.password,
+            "login_db": url.database,
+        }
+    config: Dict[str, Any] = {
+        "action_endpoint": {"url": settings.ACTION_SERVER_URL},
+        "nlg": {"type": "bot.rasa_plugins.nlg.LanguageAwareNLG"},
+        "tracker_store": tracker,
+    }
+    if settings.REDIS_URL:
+        redis = make_url(settings.REDIS_URL)
+        config["lock_store"] = {
+            "type": settings.LOCK_STORE_TYPE,
+            "url": redis.host,
+            "port": redis.port or 6379,
+            "db": int(redis.database or 0),
+            "key_prefix": "madadgar",
+        }
+    return config
+
+
+def write_endpoints(path: Path, settings: Settings) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
+    return path
