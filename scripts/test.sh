@@ -10,7 +10,8 @@ scripts/ensure_services.sh
 [ -x scripts/ensure_chromium.sh ] && scripts/ensure_chromium.sh
 echo "==> lint"
 $V/ruff check bot actions tests bench
+$V/ruff format --check bot actions tests bench
 echo "==> rasa data validate"
-$V/rasa data validate --domain domain.yml --data data --config config.yml
+$V/rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
 echo "==> pytest (trains the model once, then runs conversation tests against it)"
 $V/pytest -p no:cacheprovider "$@"
