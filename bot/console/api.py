@@ -10,10 +10,16 @@ from sqlalchemy.orm import Session
 
 from bot.console import audit
 from bot.console.models import StaffUser
-from bot.console.queries import QueueFilter, count_tickets, list_tickets, now_utc, ticket_in_scope
+from bot.console.queries import (
+    QueueFilter,
+    count_tickets,
+    dashboard,
+    list_tickets,
+    now_utc,
+    ticket_in_scope,
+)
 from bot.console.redact import mask_text
 from bot.console.registry_view import registry_view
-from bot.console.stats import dashboard
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
 from bot.console.web import current_user, get_db, not_found

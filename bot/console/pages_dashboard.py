@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from bot.console.models import StaffUser
-from bot.console.queries import QueueFilter, choices, now_utc
-from bot.console.stats import dashboard
+from bot.console.queries import QueueFilter, choices, dashboard, now_utc
 from bot.console.views import CATEGORY_LABELS, bars
 from bot.console.web import current_user, get_db, render
 from bot.tickets.models import Ticket

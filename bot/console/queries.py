@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, List, Mapping, Optional
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, select
 from sqlalchemy.orm import Session
 
 from bot.console.models import StaffUser
 from bot.console.scope import can_see, scope_clause
-from bot.tickets import service
-from bot.tickets.constants import ACTIVE_STATES, CATEGORIES, OPEN_STATES, STATES
+from bot.tickets import queries, service, stats
+from bot.tickets.constants import CATEGORIES, STATES
 from bot.tickets.models import Ticket
+from bot.tickets.queries import TicketFilter
+from bot.tickets.stats import Dashboard
 
 PAGE_SIZE = 100
 
@@ -65,28 +67,20 @@ class QueueFilter:
         values.update({k: v for k, v in override.items()})
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
+    def tickets_filter(self, user: StaffUser) -> TicketFilter:
+        """The filter as the ticket service takes it ("mine" is the signed-in user)."""
+        return TicketFilter(
+            status=self.status,
+            category=self.category,
+            district=self.district,
+            programme=self.programme,
+            overdue=self.overdue,
+            assigned_to=user.username if self.mine else "",
+        )
+
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _filtered(user: StaffUser, flt: QueueFilter, now: datetime) -> Any:
-    query = select(Ticket).where(scope_clause(user, Ticket))
-    if flt.status == "open":
-        query = query.where(Ticket.state.in_(OPEN_STATES))
-    elif flt.status != "all":
-        query = query.where(Ticket.state == flt.status)
-    if flt.category:
-        query = query.where(Ticket.category == flt.category)
-    if flt.district:
-        query = query.where(Ticket.district == flt.district)
-    if flt.programme:
-        query = query.where(Ticket.programme == flt.programme)
-    if flt.overdue:
-        query = query.where(Ticket.state.in_(ACTIVE_STATES), Ticket.deadline_at < now)
-    if flt.mine:
-        query = query.where(Ticket.assigned_to == user.username)
-    return query
 
 
 def list_tickets(
@@ -97,19 +91,27 @@ def list_tickets(
     limit: Optional[int] = PAGE_SIZE,
 ) -> List[Ticket]:
     """Tickets in scope matching the filters, soonest deadline first (none last)."""
-    query = _filtered(user, flt, now or now_utc()).order_by(
-        Ticket.deadline_at.is_(None), Ticket.deadline_at, Ticket.id
+    return queries.list_tickets(
+        session,
+        flt.tickets_filter(user),
+        now or now_utc(),
+        scope_clause(user, Ticket),
+        limit=limit,
+        offset=(flt.page - 1) * (limit or 0),
     )
-    if limit:
-        query = query.limit(limit).offset((flt.page - 1) * limit)
-    return list(session.execute(query).scalars())
 
 
 def count_tickets(
     session: Session, user: StaffUser, flt: QueueFilter, now: Optional[datetime] = None
 ) -> int:
-    sub = _filtered(user, flt, now or now_utc()).subquery()
-    return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+    return queries.count_tickets(
+        session, flt.tickets_filter(user), now or now_utc(), scope_clause(user, Ticket)
+    )
+
+
+def dashboard(session: Session, user: StaffUser, flt: QueueFilter, now: datetime) -> Dashboard:
+    """The dashboard figures over every ticket the user may see that matches `flt`."""
+    return stats.dashboard(session, flt.tickets_filter(user), now, scope_clause(user, Ticket))
 
 
 def ticket_in_scope(session: Session, user: StaffUser, number: str) -> Optional[Ticket]:

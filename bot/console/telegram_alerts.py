@@ -32,9 +32,10 @@ from bot.console.scope import can_see, queue_kind
 from bot.console.views import CATEGORY_LABELS, LEVEL_LABELS, time_left
 from bot.core.settings import CONFIG_DIR, get_settings
 from bot.tickets import service
-from bot.tickets.constants import ACTIVE_STATES, CLOSED, staff_actor
+from bot.tickets.constants import CLOSED, staff_actor
 from bot.tickets.lifecycle import TicketError
 from bot.tickets.models import Ticket, TicketEvent
+from bot.tickets.queries import overdue_clause
 
 log = logging.getLogger(__name__)
 CLAIM_PREFIX = "claim:"
@@ -136,9 +137,7 @@ def due_alerts(
         reason = "Escalated" if event.kind == "escalated" else "Referred to the Ombudsman"
         found.append((f"{event.kind}:{ticket.number}:{event.id}", reason, ticket))
     overdue = session.execute(
-        select(Ticket)
-        .where(Ticket.state.in_(ACTIVE_STATES), Ticket.deadline_at < now)
-        .order_by(Ticket.deadline_at)
+        select(Ticket).where(overdue_clause(now)).order_by(Ticket.deadline_at)
     ).scalars()
     for ticket in overdue:
         key = f"overdue:{ticket.number}:{ticket.level}:{ticket.deadline_at.isoformat()}"

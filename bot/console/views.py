@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from bot.core.identifiers import mask_cnic, mask_phone
+from bot.tickets.queries import is_overdue
 
 CATEGORY_LABELS = {
     "deduction": "Deduction from payment",
@@ -63,7 +64,7 @@ def time_left(ticket: Any, now: datetime) -> Tuple[str, bool]:
     if deadline is None:
         return ("no deadline", False)
     seconds = (deadline - now).total_seconds()
-    if seconds < 0:
+    if is_overdue(ticket.state, deadline, now):
         return (f"overdue by {_span(seconds)}", True)
     return (f"{_span(seconds)} left", False)
 

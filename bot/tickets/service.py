@@ -6,9 +6,9 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional, Sequence
+from typing import List, Optional
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.core.identifiers import (
@@ -21,14 +21,12 @@ from bot.core.identifiers import (
 from bot.language.i18n import LANGUAGES
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import (
-    ACTIVE_STATES,
     ACTOR_ASSISTANT,
     ACTOR_CITIZEN,
     CATEGORIES,
     CHANNELS,
     CLOSED,
     NEW,
-    OPEN_STATES,
     REOPENED,
 )
 from bot.tickets.deadlines import priority_for, ticket_deadline, utcnow
@@ -77,20 +75,6 @@ class NewTicket:
 class OpenResult:
     ticket: Ticket
     joined: bool  # True: the complaint repeated an open ticket and was added to it
-
-
-@dataclass
-class TicketFilter:
-    """What the console lists. status: a state or "open"; queues may end in "*"."""
-
-    status: Optional[str] = None
-    category: Optional[str] = None
-    district: Optional[str] = None
-    programme: Optional[str] = None
-    overdue: Optional[bool] = None
-    queues: Optional[Sequence[str]] = None
-    districts: Optional[Sequence[str]] = None
-    limit: Optional[int] = None
 
 
 def _validated(new: NewTicket) -> NewTicket:
@@ -288,39 +272,3 @@ def history(session: Session, ticket: Ticket, include_internal: bool = True) -> 
     if not include_internal:
         query = query.where(TicketEvent.internal.is_(False))
     return list(session.execute(query.order_by(TicketEvent.at, TicketEvent.id)).scalars())
-
-
-def overdue_clause(now: datetime):  # type: ignore[no-untyped-def]
-    return and_(Ticket.state.in_(ACTIVE_STATES), Ticket.deadline_at < now)
-
-
-def list_tickets(
-    session: Session, filters: Optional[TicketFilter] = None, now: Optional[datetime] = None
-) -> List[Ticket]:
-    """Tickets matching the filter, the nearest deadline first."""
-    f = filters or TicketFilter()
-    now = now or utcnow()
-    query = select(Ticket)
-    if f.status == "open":
-        query = query.where(Ticket.state.in_(OPEN_STATES))
-    elif f.status:
-        query = query.where(Ticket.state == f.status)
-    for attr in ("category", "district", "programme"):
-        if getattr(f, attr):
-            query = query.where(getattr(Ticket, attr) == getattr(f, attr))
-    if f.overdue is True:
-        query = query.where(overdue_clause(now))
-    elif f.overdue is False:
-        query = query.where(~overdue_clause(now))
-    if f.queues is not None:
-        exact = [q for q in f.queues if not q.endswith("*")]
-        prefixes = [q[:-1] for q in f.queues if q.endswith("*")]
-        query = query.where(
-            or_(Ticket.queue.in_(exact), *[Ticket.queue.startswith(p) for p in prefixes])
-        )
-    if f.districts is not None:
-        query = query.where(Ticket.district.in_(list(f.districts)))
-    query = query.order_by(Ticket.deadline_at.is_(None), Ticket.deadline_at, Ticket.id)
-    if f.limit:
-        query = query.limit(f.limit)
-    return list(session.execute(query).scalars())

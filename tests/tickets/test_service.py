@@ -9,11 +9,9 @@ import pytest
 from bot.core.identifiers import check_ticket_number
 from bot.tickets.lifecycle import TicketClosedError, TicketNotFound
 from bot.tickets.service import (
-    TicketFilter,
     add_citizen_message,
     get_ticket,
     history,
-    list_tickets,
     open_ticket,
     tickets_for_cnic,
     transition,
@@ -109,43 +107,3 @@ def test_the_citizen_adds_information_to_an_open_ticket(session, config):
         add_citizen_message(session, ticket.number, "aur bhi", "telegram")
     with pytest.raises(TicketNotFound):
         add_citizen_message(session, "PCMS-00000000", "hello", "rest")
-
-
-def test_lists_are_filtered_and_sorted_by_deadline(session, config):
-    t = MONDAY_10AM
-    survey = open_ticket(
-        session,
-        deduction(category="update_details", description="survey", district="Lahore", tehsil=None),
-        t,
-        config,
-    ).ticket
-    scam = open_ticket(
-        session,
-        deduction(category="scam", description="fake sms", district="Lahore", tehsil=None),
-        t,
-        config,
-    ).ticket
-    mzg = open_ticket(session, deduction(), t, config).ticket
-    done = open_ticket(
-        session, deduction(category="payment_not_received", description="x"), t, config
-    ).ticket
-    transition(session, done, "closed", "staff:sadia", "paid", t, config)
-    now = t + timedelta(days=2)  # the scam (24 h) is overdue; the deduction (Wed 10:00) not yet
-
-    def numbers(**f):
-        return [x.number for x in list_tickets(session, TicketFilter(**f), now)]
-
-    assert numbers() == [scam.number, mzg.number, done.number, survey.number]
-    assert numbers(status="open") == [scam.number, mzg.number, survey.number]
-    assert numbers(status="closed") == [done.number]
-    assert numbers(overdue=True) == [scam.number]
-    assert numbers(overdue=False, status="open") == [mzg.number, survey.number]
-    assert numbers(district="Lahore", category="scam") == [scam.number]
-    assert numbers(queues=["integrity:*"]) == [scam.number, mzg.number]
-    assert numbers(queues=["registry:Lahore", "payments:Muzaffargarh"]) == [
-        done.number,
-        survey.number,
-    ]
-    assert numbers(districts=["Muzaffargarh"], status="open") == [mzg.number]
-    assert numbers(queues=[]) == []
-    assert numbers(limit=1) == [scam.number]
