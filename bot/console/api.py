@@ -18,12 +18,12 @@ from bot.console.queries import (
     now_utc,
     ticket_in_scope,
 )
-from bot.console.redact import mask_text
 from bot.console.registry_view import registry_view
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
 from bot.console.web import current_user, get_db, not_found
 from bot.core.identifiers import mask_cnic
+from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.models import Ticket
 

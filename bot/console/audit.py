@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.models import AuditLog, utcnow
-from bot.console.redact import mask_text
+from bot.privacy.masking import mask_text
 
 log = logging.getLogger(__name__)
 

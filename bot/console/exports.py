@@ -7,8 +7,8 @@ import io
 from datetime import datetime
 from typing import Any, Iterable
 
-from bot.console.redact import mask_text
 from bot.console.views import ticket_summary
+from bot.privacy.masking import mask_text
 
 COLUMNS = (
     "number",

@@ -22,13 +22,13 @@ from bot.console.queries import (
     staff_for_ticket,
     ticket_in_scope,
 )
-from bot.console.redact import mask_text
 from bot.console.registry_view import registry_view
 from bot.console.scope import can_see
 from bot.console.transcripts import read_transcript
 from bot.console.web import check_csrf, current_user, flash, get_db, not_found, render
 from bot.core.identifiers import format_cnic, mask_cnic, mask_phone
 from bot.language.i18n import LANGUAGES
+from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.constants import STATES, staff_actor
 from bot.tickets.lifecycle import TicketError, allowed_next

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.identifiers import mask_phone
 from bot.language.i18n import Responses, load_responses, render
+from bot.privacy.masking import mask_text
 from bot.tickets.constants import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT
 from bot.tickets.deadlines import utcnow
 from bot.tickets.models import OutboxMessage, Ticket, TicketEvent
@@ -52,14 +52,6 @@ def backoff(attempts: int) -> timedelta:
     # The exponent is capped too: a message retried for weeks must not overflow.
     exponent = min(max(attempts - 1, 0), 20)
     return min(BACKOFF_BASE * (2**exponent), BACKOFF_MAX)
-
-
-_LONG_DIGITS = re.compile(r"\+?\d[\d\- ]{8,}\d")
-
-
-def scrub(text: str) -> str:
-    """An error text without phone numbers or CNICs (provider errors often quote them)."""
-    return _LONG_DIGITS.sub(lambda m: mask_phone(m.group(0)), text)[:500]
 
 
 def _due_ids(session: Session, channels: List[str], now: datetime, limit: int) -> List[int]:
@@ -107,7 +99,8 @@ def deliver_one(
         )
         sender.send(message.recipient, text)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
-        message.last_error = scrub(f"{type(exc).__name__}: {exc}")
+        # provider errors often quote the phone number
+        message.last_error = mask_text(f"{type(exc).__name__}: {exc}")[:500]
         message.next_attempt_at = now + backoff(message.attempts)
         message.status = OUTBOX_FAILED if message.attempts >= FAILED_AFTER else OUTBOX_PENDING
         log.warning(
