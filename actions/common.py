@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.assistant.replies import Reply
 from bot.core import logging_setup
-from bot.language.i18n import effective_language, languages_from_events
+from bot.language.i18n import conversation_language
 
 # Every action module imports this one, so the action server masks CNICs and phone
 # numbers in all its log records from the moment it loads the actions.
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def language_of(tracker: Tracker) -> str:
     """The language to answer in (same rule as bot.rasa_plugins.nlg uses for responses)."""
-    return effective_language(tracker.get_slot("language"), languages_from_events(tracker.events))
+    return conversation_language(tracker.get_slot("language"), tracker.events)
 
 
 def channel_of(tracker: Tracker) -> str:

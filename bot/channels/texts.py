@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, List, Optional
-
-from rasa.shared.core.events import UserUttered
+from typing import Any, Optional
 
 from bot.language import i18n
 
@@ -22,7 +20,7 @@ def say(name: str, language: Optional[str], channel: Optional[str] = None, **par
 
 
 async def conversation_language(app: Any, sender_id: str) -> str:
-    """The language the assistant answers this conversation in (same rule as bot.rasa_plugins.nlg).
+    """The language the assistant answers this conversation in (bot.language.i18n decides).
 
     The language slot when the person chose one, else the language of their latest
     message with words in it: the slot alone is empty for most conversations, which
@@ -30,16 +28,9 @@ async def conversation_language(app: Any, sender_id: str) -> str:
     under replies in Urdu script.
     """
     try:
-        agent = app.ctx.agent
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return i18n.DEFAULT_LANGUAGE
-        recent: List[i18n.Heard] = []
-        for event in reversed(list(getattr(tracker, "events", None) or [])):
-            if isinstance(event, UserUttered):
-                recent.append(i18n.heard_language(event.parse_data, event.metadata))
-                if len(recent) >= 10:
-                    break
-        return i18n.effective_language(tracker.get_slot("language"), recent)
+        return i18n.conversation_language(tracker.get_slot("language"), tracker.events)
     except Exception:  # no agent (tests), store down: fall back, never fail
         return i18n.DEFAULT_LANGUAGE

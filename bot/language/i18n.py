@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import yaml
 
@@ -173,11 +173,29 @@ def heard_language(
     return Heard(str(detected), sure=confidence >= TENTATIVE_BELOW)
 
 
-def languages_from_events(events: Iterable[Mapping[str, Any]]) -> List[Heard]:
-    """Languages of the user messages in serialised tracker events, newest first."""
-    found: List[Heard] = []
-    for event in events:
+# How many of the latest user messages are asked, at most.
+RECENT_MESSAGES = 10
+
+
+def _user_message(event: Any) -> Optional[Tuple[Any, Any]]:
+    """(parse_data, metadata) of a user event, serialised (action server) or not (Rasa)."""
+    if isinstance(event, Mapping):
         if event.get("event") == "user":
-            found.append(heard_language(event.get("parse_data"), event.get("metadata")))
-    found.reverse()
-    return found
+            return event.get("parse_data"), event.get("metadata")
+        return None
+    if getattr(event, "type_name", None) == "user":
+        return getattr(event, "parse_data", None), getattr(event, "metadata", None)
+    return None
+
+
+def conversation_language(chosen: Optional[str], events: Sequence[Any]) -> str:
+    """The language to answer this conversation in: the NLG, the actions and the channels
+    all ask here. `chosen` is the language slot; `events` the tracker's, oldest first."""
+    recent: List[Heard] = []
+    for event in reversed(events):
+        message = _user_message(event)
+        if message is not None:
+            recent.append(heard_language(*message))
+            if len(recent) >= RECENT_MESSAGES:
+                break
+    return effective_language(chosen, recent)

@@ -8,26 +8,14 @@ a person writes in without a round trip to the action server.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.language.i18n import LANGUAGES, Heard, effective_language, heard_language
-
-
-def tracker_language(tracker: DialogueStateTracker) -> str:
-    """The language to answer in for this conversation."""
-    recent: List[Heard] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            recent.append(heard_language(event.parse_data, event.metadata))
-            if len(recent) >= 10:
-                break
-    return effective_language(tracker.get_slot("language"), recent)
+from bot.language.i18n import LANGUAGES, conversation_language
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -49,5 +37,9 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         # An action may name the language outright (the confirmation of a language
         # change is sent before its slot event is applied).
         chosen = kwargs.get("language")
-        filled_slots["language"] = chosen if chosen in LANGUAGES else tracker_language(tracker)
+        filled_slots["language"] = (
+            chosen
+            if chosen in LANGUAGES
+            else conversation_language(tracker.get_slot("language"), tracker.events)
+        )
         return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)

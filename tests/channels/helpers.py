@@ -29,6 +29,7 @@ def free_port() -> int:
 @dataclass
 class FakeTracker:
     slots: Dict[str, Any]
+    events: List[Any] = field(default_factory=list)
 
     def get_slot(self, name: str) -> Any:
         return self.slots.get(name)

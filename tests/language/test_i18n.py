@@ -113,10 +113,19 @@ def test_the_reply_follows_a_clear_switch_but_not_a_bare_ok():
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.rasa_plugins.nlg import tracker_language
+    from bot.language.i18n import conversation_language
 
     def said(text, lang, confidence):
         return UserUttered(text, parse_data={"language": {"name": lang, "confidence": confidence}})
+
+    def tracker_language(tracker):
+        # Rasa's events (the NLG, the channels) and their serialised form (the actions)
+        # give the same answer.
+        serialised = [e.as_dict() for e in tracker.events]
+        assert conversation_language(None, serialised) == conversation_language(
+            None, tracker.events
+        )
+        return conversation_language(tracker.get_slot("language"), tracker.events)
 
     tracker = DialogueStateTracker.from_events(
         "t1",
