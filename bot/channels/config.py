@@ -25,6 +25,10 @@ EXTRA_DEFAULTS = {
     # Speech recognition (<Gather language=...>)
     "VOICE_UR_STT_LANGUAGE": "ur-PK",
     "VOICE_EN_STT_LANGUAGE": "en-IN",
+    # <Gather speechModel>: Twilio's model for phone audio where the language has it
+    # (English); Urdu gets the conversational model, which covers more languages.
+    "VOICE_UR_SPEECH_MODEL": "experimental_conversations",
+    "VOICE_EN_SPEECH_MODEL": "phone_call",
     # Bot API base URL (the phone simulator serves a local one)
     "TELEGRAM_API_BASE_URL": None,
 }

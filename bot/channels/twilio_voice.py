@@ -18,9 +18,18 @@ from bot.channels.store import CallState, run_db
 from bot.channels.texts import say
 from bot.channels.twilio_messaging import phone_of
 from bot.channels.twilio_security import form_params, is_from_twilio
-from bot.channels.voice_text import KeypadEntry, keypad_entry, mostly_digits, speakable
+from bot.channels.voice_text import (
+    KeypadEntry,
+    hints,
+    keypad_entry,
+    mostly_digits,
+    speakable,
+    spoken_amounts,
+    spoken_entry,
+)
 from bot.core.identifiers import mask_phone
 from bot.core.settings import Settings, get_settings
+from bot.nlu.spoken import answer_is
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +147,31 @@ class TwilioVoiceInput(InputChannel):
 
     def _listen(self, state: CallState, before: List[str], prompt: str) -> str:
         state.last_prompt = prompt
+        pending = state.pending_entry or ""
+        asked = "confirm" if pending and not pending.startswith("expect:") else None
         return voice_twiml.listen(
-            self._action(state), before, prompt, state.language, self.settings
+            self._action(state),
+            before,
+            prompt,
+            state.language,
+            self.settings,
+            hints(asked or self._expected(state), state.language),
+        )
+
+    @staticmethod
+    def _expected(state: CallState) -> Optional[str]:
+        """What the last question asked for ("cnic", "ticket", "date"), if anything."""
+        pending = state.pending_entry or ""
+        if pending.startswith("expect:"):
+            return pending[len("expect:") :] or None
+        return None
+
+    def _read_back(self, state: CallState, entry: KeypadEntry) -> str:
+        """Say the number back and wait for 1/yes or 2/no."""
+        state.pending_entry = entry.encode()
+        name = "voice_heard" if entry.heard else "voice_readback"
+        return self._listen(
+            state, [], say(name, state.language, CHANNEL, digits=entry.read_back(state.language))
         )
 
     def _menu(self, state: CallState) -> str:
@@ -185,11 +217,23 @@ class TwilioVoiceInput(InputChannel):
         state.no_input = 0
         pending = state.pending_entry or ""
         if pending and not pending.startswith("expect:"):
-            return await self._confirm(form, state, digits, on_new_message)
+            return await self._confirm(form, state, digits, speech, on_new_message)
         if digits:
             return await self._keys(form, state, digits, on_new_message)
-        if mostly_digits(speech):  # numbers are never guessed from speech
-            return self._listen(state, [], say("voice_keypad_prompt", state.language, CHANNEL))
+        return await self._speech(form, state, speech, on_new_message)
+
+    async def _speech(
+        self, form: Dict[str, str], state: CallState, speech: str, on_new_message: Callable
+    ) -> str:
+        """Words: a number or date in them is read back first; the rest goes to the assistant."""
+        expected = self._expected(state)
+        entry = spoken_entry(speech, expected)
+        if entry is None and expected is None:
+            entry = spoken_amounts(speech)
+        if entry is not None:
+            return self._read_back(state, entry)
+        if expected in ("cnic", "ticket") and mostly_digits(speech):
+            return self._listen(state, [], say("voice_heard_unclear", state.language, CHANNEL))
         return await self._ask(form, state, speech, on_new_message)
 
     async def _keys(
@@ -206,32 +250,38 @@ class TwilioVoiceInput(InputChannel):
         entry = keypad_entry(digits, expected)
         if entry is None:
             return self._listen(state, [], say("voice_keypad_unclear", state.language, CHANNEL))
-        state.pending_entry = entry.encode()
-        return self._listen(
-            state,
-            [],
-            say("voice_readback", state.language, CHANNEL, digits=entry.read_back(state.language)),
-        )
+        return self._read_back(state, entry)
 
     async def _confirm(
-        self, form: Dict[str, str], state: CallState, digits: str, on_new_message: Callable
+        self,
+        form: Dict[str, str],
+        state: CallState,
+        digits: str,
+        speech: str,
+        on_new_message: Callable,
     ) -> str:
+        """The answer to a read-back: 1 or yes sends it, 2 or no asks again."""
         entry = KeypadEntry.decode(state.pending_entry)
         assert entry is not None
-        if digits == "1":
+        agreed = {"1": True, "2": False}.get(digits) if digits else answer_is(speech)
+        if agreed:
             state.pending_entry = None
             return await self._ask(form, state, entry.value, on_new_message)
-        if digits == "2":
+        if agreed is False:
+            if entry.kind == "said":
+                state.pending_entry = None
+                return self._listen(state, [], say("voice_say_again", state.language, CHANNEL))
             state.pending_entry = f"expect:{entry.kind}"
-            return self._listen(state, [], say("voice_keypad_prompt", state.language, CHANNEL))
+            again = "voice_say_again" if entry.heard else "voice_keypad_prompt"
+            return self._listen(state, [], say(again, state.language, CHANNEL))
         if digits and len(digits) > 2:  # typed a new number straight away
             state.pending_entry = f"expect:{entry.kind}"
             return await self._keys(form, state, digits, on_new_message)
-        return self._listen(
-            state,
-            [],
-            say("voice_readback", state.language, CHANNEL, digits=entry.read_back(state.language)),
-        )
+        if speech and entry.kind != "said":  # said the number again instead of yes
+            new = spoken_entry(speech, entry.kind)
+            if new is not None:
+                return self._read_back(state, new)
+        return self._read_back(state, entry)
 
     def _metadata(self, form: Dict[str, str], state: CallState, **extra: Any) -> Dict[str, Any]:
         meta = {

@@ -8,42 +8,14 @@ from datetime import date
 from typing import List, Optional
 
 from bot.core.identifiers import check_cnic, check_ticket_number
+from bot.nlu.extract import extract_entities
+from bot.nlu.normalise import normalise
+from bot.nlu.numbers import find_number_runs
+from bot.nlu.spoken import parse_date, spoken_digits, voice_words
 
-_DIGIT_WORDS = {
-    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
-    "ur": ["صفر", "ایک", "دو", "تین", "چار", "پانچ", "چھ", "سات", "آٹھ", "نو"],
-}
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "ur": [
-        "جنوری",
-        "فروری",
-        "مارچ",
-        "اپریل",
-        "مئی",
-        "جون",
-        "جولائی",
-        "اگست",
-        "ستمبر",
-        "اکتوبر",
-        "نومبر",
-        "دسمبر",
-    ],
-}
-_RUPEES = {"en": "rupees", "ur": "روپے"}
+_QUARTER = re.compile(r"\b(\d{4})\s*-?\s*Q([1-4])\b", re.I)
+_SHORT_MONTH = re.compile(r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 _URL = re.compile(r"(https?://|www\.)\S+?(?=[.,;!?]?(?:\s|$))", re.I)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
@@ -56,9 +28,37 @@ def _lang(language: Optional[str]) -> str:
     return "ur" if language == "ur" else "en"
 
 
+def _said(key: str, language: Optional[str]) -> str:
+    table = voice_words()["say"][key]
+    return str(table.get(language) or table[_lang(language)])
+
+
+def month_name(month: int, language: Optional[str]) -> str:
+    """The month as it is said: "March", "مارچ"."""
+    return _said("months", language).split()[month - 1]
+
+
+def say_date(day: date, language: Optional[str]) -> str:
+    """12 March 2019 / 12 مارچ 2019."""
+    return f"{day.day} {month_name(day.month, language)} {day.year}"
+
+
+def quarter_text(quarter: str, language: Optional[str]) -> str:
+    """A quarter as the months it covers: "2026-Q4" -> "October to December 2026",
+    "اکتوبر تا دسمبر 2026". Anything else is returned as it was."""
+    m = _QUARTER.fullmatch((quarter or "").strip())
+    if not m:
+        return quarter
+    first = (int(m.group(2)) - 1) * 3 + 1
+    return (
+        f"{month_name(first, language)} {_said('until', language)} "
+        f"{month_name(first + 2, language)} {m.group(1)}"
+    )
+
+
 def spell_digits(digits: str, language: Optional[str], groups: Optional[List[int]] = None) -> str:
     """'3 5 2 0 2, 1 2 3 ...' as words, with pauses between groups."""
-    words = _DIGIT_WORDS[_lang(language)]
+    words = _said("digits", language).split()
     sizes = groups or [len(digits)]
     out, i = [], 0
     for size in sizes:
@@ -79,7 +79,7 @@ def speakable(text: str, language: Optional[str]) -> str:
     # Rs. 13,500 / PKR 13500 / 13,500 روپے -> 13500 rupees (TTS reads 13500 as a number)
     text = re.sub(
         r"(?:Rs\.?|PKR|روپے)\s*([\d,]+)",
-        lambda m: f"{m.group(1).replace(',', '')} {_RUPEES[lang]}",
+        lambda m: f"{m.group(1).replace(',', '')} {_said('rupees', lang)}",
         text,
         flags=re.I,
     )
@@ -92,23 +92,39 @@ def speakable(text: str, language: Optional[str]) -> str:
     )
     text = re.sub(r"\+?\b\d{10,13}\b", lambda m: spell_digits(m.group(0).lstrip("+"), lang), text)
     text = re.sub(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", lambda m: _say_date(m, lang), text)
+    text = _ISO_DATE.sub(lambda m: _say_date(m, lang, year_first=True), text)
+    text = _QUARTER.sub(lambda m: quarter_text(m.group(0), lang), text)
+    text = _SHORT_MONTH.sub(lambda m: f"{m.group(1)} {_full_month(m.group(2), lang)}", text)
+    for short, names in voice_words()["say"]["names"].items():
+        text = re.sub(rf"\b{short}\b", names.get(lang) or names["en"], text)
     text = re.sub(r"\s+([,.۔؟?!])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-def _say_date(m: re.Match, lang: str) -> str:
+def _say_date(m: re.Match, lang: str, year_first: bool = False) -> str:
     day, month, year = (int(g) for g in m.groups())
-    if not 1 <= month <= 12:
+    if year_first:
+        day, year = year, day
+    try:
+        return say_date(date(year, month, day), lang)
+    except ValueError:
         return m.group(0)
-    return f"{day} {_MONTHS[lang][month - 1]} {year}"
+
+
+def _full_month(short: str, lang: str) -> str:
+    for month in range(1, 13):
+        if month_name(month, "en").lower().startswith(short.lower()[:3]):
+            return month_name(month, lang)
+    return short
 
 
 @dataclass(frozen=True)
 class KeypadEntry:
-    """A number typed on the keypad: what it is, what Rasa gets, how it is read back."""
+    """A number keyed in or said: what it is, what Rasa gets, how it is read back."""
 
-    kind: str  # "cnic", "ticket", "date"
-    value: str  # text for the assistant: 13 digits, PCMS-..., YYYY-MM-DD
+    kind: str  # "cnic", "ticket", "date"; "said" for speech with amounts in it
+    value: str  # text for the assistant: 13 digits, PCMS-..., YYYY-MM-DD, the speech
+    heard: bool = False  # taken from speech, not keyed in
 
     def read_back(self, language: Optional[str]) -> str:
         lang = _lang(language)
@@ -116,18 +132,20 @@ class KeypadEntry:
             return spell_digits(self.value, lang, [5, 7, 1])
         if self.kind == "ticket":
             return spell_digits(self.value[-8:], lang, [4, 4])
-        y, m, d = (int(p) for p in self.value.split("-"))
-        return f"{d} {_MONTHS[lang][m - 1]} {y}"
+        if self.kind == "said":
+            amounts = [e.value for e in extract_entities(self.value) if e.entity == "amount"]
+            return ", ".join(f"{a} {_said('rupees', lang)}" for a in amounts)
+        return say_date(date.fromisoformat(self.value), lang)
 
     def encode(self) -> str:
-        return f"{self.kind}:{self.value}"
+        return f"{'~' if self.heard else ''}{self.kind}:{self.value}"
 
     @staticmethod
     def decode(raw: Optional[str]) -> Optional[KeypadEntry]:
         if not raw or ":" not in raw:
             return None
         kind, value = raw.split(":", 1)
-        return KeypadEntry(kind, value)
+        return KeypadEntry(kind.lstrip("~"), value, kind.startswith("~"))
 
 
 def keypad_entry(digits: str, expected: Optional[str] = None) -> Optional[KeypadEntry]:
@@ -157,6 +175,50 @@ def _date(digits: str) -> Optional[str]:
         return None
 
 
+def spoken_entry(speech: str, expected: Optional[str] = None) -> Optional[KeypadEntry]:
+    """A CNIC, ticket number or date in what the caller said ("teen do teen ...",
+    "اکیس جولائی دو ہزار اٹھارہ"), to be read back before it is used.
+
+    `expected` is what the question asked for; without one, a CNIC or a ticket number.
+    """
+    if expected == "date":
+        day = parse_date(speech)
+        return KeypadEntry("date", day.isoformat(), heard=True) if day else None
+    if expected in (None, "cnic"):
+        for run in find_number_runs(normalise(speech or "")):
+            for _, _, digits, kind in run.segments:
+                if kind == "cnic":
+                    return KeypadEntry("cnic", digits, heard=True)
+    digits = spoken_digits(speech)
+    if expected in (None, "cnic") and len(digits) == 13 and check_cnic(digits).ok:
+        return KeypadEntry("cnic", digits, heard=True)
+    if expected in (None, "ticket") and len(digits) == 8:
+        ticket = check_ticket_number(digits)
+        if ticket.ok:
+            return KeypadEntry("ticket", str(ticket.number), heard=True)
+    return None
+
+
+def spoken_amounts(speech: str) -> Optional[KeypadEntry]:
+    """Speech with money in it ("paanch sau kaat liye"): the amounts are read back."""
+    if any(e.entity == "amount" for e in extract_entities(speech or "")):
+        return KeypadEntry("said", speech, heard=True)
+    return None
+
+
 def mostly_digits(speech: str) -> bool:
-    """Speech that carries a long number: such numbers are taken from the keypad only."""
-    return len(re.sub(r"\D", "", speech or "")) >= 5
+    """Speech that carries a long number (digits or digit words)."""
+    return len(spoken_digits(speech)) >= 5
+
+
+def hints(expected: Optional[str], language: Optional[str]) -> str:
+    """<Gather hints> for the question asked: months and numbers for a date, digit
+    words for a CNIC or ticket, yes/no at a read-back, programme names otherwise."""
+    table = voice_words()["hints"]
+    key = {"cnic": "digits", "ticket": "digits", "date": "date", "confirm": "confirm"}.get(
+        expected or ""
+    )
+    words = [table["anything"]]
+    if key:
+        words.insert(0, table[key][_lang(language)])
+    return ", ".join(w.strip() for w in " ".join(words).split(",") if w.strip())

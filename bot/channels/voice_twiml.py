@@ -10,13 +10,6 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from bot.channels.config import setting
 from bot.core.settings import Settings
 
-# Programme words the speech recogniser should expect (Gather hints).
-HINTS = (
-    "kafaalat,BISP,Benazir,Ehsaas,qist,shikayat,taleemi wazaif,nashonuma,"
-    "bait ul mal,zakat,shanakhti card,CNIC,ticket,katoti,biometric,angootha,"
-    "survey,NSER,helpline,paisay,raqam"
-)
-
 MENU_LANGUAGES = {"1": "ur", "2": "en"}
 
 
@@ -27,6 +20,7 @@ class VoiceProfile:
     say_language: str
     say_voice: str
     gather_language: str
+    speech_model: str
 
 
 def voice_profile(language: Optional[str], settings: Optional[Settings] = None) -> VoiceProfile:
@@ -36,6 +30,7 @@ def voice_profile(language: Optional[str], settings: Optional[Settings] = None) 
         str(setting(f"VOICE_{key}_TTS_LANGUAGE", settings)),
         str(setting(f"VOICE_{key}_TTS_VOICE", settings)),
         str(setting(f"VOICE_{key}_STT_LANGUAGE", settings)),
+        str(setting(f"VOICE_{key}_SPEECH_MODEL", settings) or ""),
     )
 
 
@@ -69,8 +64,12 @@ def listen(
     prompt: str,
     language: Optional[str],
     settings: Optional[Settings] = None,
+    hints: str = "",
 ) -> str:
-    """Say `before`, then listen for speech or keypad digits (ended by #) while saying `prompt`."""
+    """Say `before`, then listen for speech or keypad digits (ended by #) while saying `prompt`.
+
+    `hints` are the words the recogniser should expect for this question.
+    """
     profile = voice_profile(language, settings)
     answer = VoiceResponse()
     for text in before:
@@ -80,7 +79,8 @@ def listen(
         action=action,
         method="POST",
         language=profile.gather_language,
-        hints=HINTS,
+        hints=hints or None,
+        speech_model=profile.speech_model or None,
         speech_timeout="3",
         timeout=6,
         finish_on_key="#",

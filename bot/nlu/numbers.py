@@ -8,76 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from bot.core.identifiers import normalise_phone
 from bot.nlu.normalise import normalise
+from bot.nlu.spoken import SpokenNumber, lexicon, read_numbers
 
 Span = Tuple[int, int]
 Segment = Tuple[int, int, str, str]  # start, end, digits, kind (cnic | phone | ticket)
 
-# Digits said one by one in a voice transcript or typed as words.
-_DIGIT_WORDS: Dict[str, str] = {}
-for _digit, _words in {
-    "0": "zero sifr sifar sefar صفر زیرو",
-    "1": "one ek aik ik ایک اک",
-    "2": "two do دو",
-    "3": "three teen tin تین",
-    "4": "four char chaar چار",
-    "5": "five panch paanch پانچ",
-    "6": "six chay chhe che chhay chey chah چھ چھے چھے",
-    "7": "seven saat sat سات",
-    "8": "eight aath ath aat آٹھ",
-    "9": "nine nau نو",
-}.items():
-    for _w in _words.split():
-        _DIGIT_WORDS[normalise(_w)] = _digit
-_REPEAT = {"double": 2, "dubal": 2, "dabal": 2, "ڈبل": 2, "triple": 3, "tripal": 3, "ٹرپل": 3}
-
-# Number words for spoken amounts ("das hazar paanch sau" = 10500).
-_SMALL: Dict[str, int] = {}
-for _value, _words in {
-    1: "ek aik one ایک",
-    2: "do two دو",
-    3: "teen three تین",
-    4: "char chaar four چار",
-    5: "panch paanch five پانچ",
-    6: "chay chhe six چھ چھے",
-    7: "saat seven سات",
-    8: "aath eight آٹھ",
-    9: "nau nine نو",
-    10: "das dus ten دس",
-    11: "gyarah gyara eleven گیارہ",
-    12: "barah bara twelve بارہ",
-    15: "pandrah pandra fifteen پندرہ",
-    20: "bees twenty بیس",
-    25: "pachees pachis پچیس",
-    30: "tees thirty تیس",
-    40: "chalees chalis forty چالیس",
-    50: "pachas pachaas fifty پچاس",
-}.items():
-    for _w in _words.split():
-        _SMALL[normalise(_w)] = _value
-_MULTIPLIERS = {
-    normalise(w): m
-    for w, m in {
-        "sau": 100,
-        "hundred": 100,
-        "سو": 100,
-        "hazar": 1000,
-        "hazaar": 1000,
-        "hzar": 1000,
-        "thousand": 1000,
-        "ہزار": 1000,
-        "lakh": 100_000,
-        "lac": 100_000,
-        "لاکھ": 100_000,
-    }.items()
-}
-
 _UNIT = re.compile(r"\d+|[^\W\d_]+")
 _TYPED_GAP = re.compile(r"^(?: ?[-.] ?| {1,2})$")
-_SPOKEN_GAP = re.compile(r"^[\s,.\-]{1,3}$")
+_SPOKEN_GAP = re.compile(r"^[\s,،.\-]{1,3}$")
 _DATE = re.compile(
     r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2})(?!\d)"
 )
@@ -220,40 +162,29 @@ def _build_runs(units: List[_Unit], folded: str, gap: re.Pattern, spoken: bool) 
 
 
 def find_number_runs(folded: str) -> List[Run]:
-    """Digit runs that look like identifiers (7+ digits, or several groups)."""
+    """Digit runs that look like identifiers (7+ digits, or several groups), typed or
+    said in words and groups ("teen do teen ...", "double five", "بتیس تین صفر")."""
     dates = _blocked_dates(folded)
     typed: List[List[_Unit]] = [[]]
-    spoken: List[List[_Unit]] = [[]]
-    repeat = 1
     for m in _UNIT.finditer(folded):
         word, start, end = m.group(0), m.start(), m.end()
-        if _inside(start, end, dates):
-            typed.append([])
-            spoken.append([])
-            continue
-        if word.isdigit():
+        if word.isdigit() and not _inside(start, end, dates):
             typed[-1].append((start, end, word))
-            if len(word) == 1:
-                spoken[-1].append((start, end, word * repeat))
-            else:
-                spoken.append([])
-            repeat = 1
-        elif word in _DIGIT_WORDS:
-            spoken[-1].append((start, end, _DIGIT_WORDS[word] * repeat))
-            typed.append([])
-            repeat = 1
-        elif word in _REPEAT:
-            repeat = _REPEAT[word]
         else:
             typed.append([])
-            spoken.append([])
-            repeat = 1
+    said = [
+        (n.start, n.end, n.digits)
+        for n in read_numbers(folded)
+        if n.digits and not _inside(n.start, n.end, dates)
+    ]
     runs: List[Run] = []
     for units in typed:
         runs.extend(_build_runs(units, folded, _TYPED_GAP, spoken=False))
-    for units in spoken:
-        if any(not folded[s:e].isdigit() for s, e, _ in units):
-            runs.extend(_build_runs(units, folded, _SPOKEN_GAP, spoken=True))
+    runs.extend(
+        r
+        for r in _build_runs(said, folded, _SPOKEN_GAP, spoken=True)
+        if re.search(r"[^\W\d_]", folded[r.start : r.end])  # all digits: the typed run
+    )
     keep = [
         r
         for r in runs
@@ -277,50 +208,37 @@ def _word_after(folded: str, end: int) -> str:
     return m.group(1) if m else ""
 
 
-def _spelled_amounts(folded: str, blocked: Sequence[Span]) -> List[Tuple[int, int, str]]:
-    out: List[Tuple[int, int, str]] = []
-    words = [(m.start(), m.end(), m.group(0)) for m in _UNIT.finditer(folded)]
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and (
-            words[j][2] in _SMALL or words[j][2] in _MULTIPLIERS or words[j][2].isdigit()
-        ):
-            j += 1
-        group = words[i:j]
-        # "hazar do" is "give a thousand", not 1002
-        while len(group) > 1 and group[-1][2] in ("do", "دو") and group[-2][2] in _MULTIPLIERS:
-            group = group[:-1]
+def _spelled_amount(n: SpokenNumber, folded: str) -> Optional[Tuple[int, int, str]]:
+    """A money amount said in words ("paanch sau", "ساڑھے تیرہ ہزار", "5 hazar")."""
+    if not (n.words and n.multiplied):
+        return None
+    end, value = n.without_do or (n.end, n.value)  # "hazar do" is "give a thousand"
+    said = folded[n.start : end]
+    money = bool(
+        _CURRENCY_AFTER.match(folded[end:])
+        or _CURRENCY_BEFORE.search(folded[max(0, n.start - 12) : n.start])
+    )
+    if not money:
         # A lone "sau"/"سو" is more often "so"/"sleep" than a hundred rupees.
-        lone_hundred = (
-            len(group) == 1
-            and _MULTIPLIERS.get(group[0][2]) == 100
-            and not _CURRENCY_AFTER.match(folded[group[0][1] :])
-        )
-        if any(w in _MULTIPLIERS for _, _, w in group) and not lone_hundred:
-            total = current = 0
-            for _, _, w in group:
-                if w in _MULTIPLIERS:
-                    mult = _MULTIPLIERS[w]
-                    if mult == 100:
-                        current = (current or 1) * 100
-                    else:
-                        total += (current or 1) * mult
-                        current = 0
-                else:
-                    current += int(w) if w.isdigit() else _SMALL[w]
-            value = total + current
-            start, end = group[0][0], group[-1][1]
-            if value and not _inside(start, end, blocked):
-                out.append((start, end, str(value)))
-        i = max(j, i + 1)
-    return out
+        if said in lexicon().multipliers and lexicon().multipliers[said] == 100:
+            return None
+        if 1950 <= value <= 2039 and value % 100:  # "do hazar athara": a year
+            return None
+        if _word_after(folded, end) in _NOT_MONEY_AFTER:
+            return None
+    return (n.start, end, str(value)) if value > 0 else None
 
 
 def find_amounts(folded: str, blocked: Sequence[Span] = ()) -> List[Tuple[int, int, str]]:
     """Money amounts: (start, end, integer as a string) in the normalised text."""
     blocked = list(blocked) + _blocked_dates(folded)
-    spelled = _spelled_amounts(folded, blocked)
+    spelled = [
+        found
+        for n in read_numbers(folded)
+        if not _inside(n.start, n.end, blocked)
+        for found in [_spelled_amount(n, folded)]
+        if found
+    ]
     out: List[Tuple[int, int, str]] = []
     for m in _NUMBER.finditer(folded):
         start, end = m.start(), m.end()

@@ -145,11 +145,68 @@ def test_pressing_2_at_the_read_back_asks_for_the_number_again(call, assistant):
     assert CnicVault().resolve(assistant.received[-1].text) == "3520212345672"  # vaulted
 
 
-def test_numbers_are_never_taken_from_speech(call, assistant):
+def test_a_spoken_cnic_is_read_back_and_sent_only_after_a_spoken_yes(call, assistant):
     call.ring()
     call.press("2")
-    root = call.speak("my CNIC is 35202 1234567 1")
-    assert "keypad" in said(root)
+    root = call.speak("my CNIC is three five two zero two 1234567 one")
+    assert "three five two zero two, one two three four five six seven, one" in said(root)
+    assert "say yes or press 1" in said(root)
+    assert "yes" in root.find("Gather").get("hints")  # the recogniser expects yes / no
+    assert len(assistant.received) == 1  # not yet sent
+    call.speak("yes that is right")
+    assert CnicVault().resolve(assistant.received[-1].text) == "3520212345671"
+
+
+def asked_for(call: Call, assistant, kind: str, key: str = "2") -> ET.Element:
+    """Ring, pick a language (1 Urdu, 2 English) and be asked for a `kind` number."""
+    assistant.replies = [{"text": "Your number?"}, {"custom": {"keypad": kind}}]
+    call.ring()
+    return call.press(key)
+
+
+def test_a_date_said_at_the_issue_date_question_is_read_back_and_confirmed(call, assistant):
+    asked = asked_for(call, assistant, "date", "1")
+    hints = asked.find("Gather").get("hints")
+    assert "جولائی" in hints and "اکیس" in hints  # months and number words, in Urdu
+    assert asked.find("Gather").get("speechModel")
+    root = call.speak("اکیس جولائی دو ہزار اٹھارہ")
+    assert "21 جولائی 2018" in said(root) and "جی ہاں" in said(root)
+    assert len(assistant.received) == 1
+    call.speak("جی ہاں")
+    assert assistant.received[-1].text == "2018-07-21"
+
+
+def test_no_at_a_spoken_read_back_asks_again_and_the_next_answer_is_heard(call, assistant):
+    asked_for(call, assistant, "date")
+    call.speak("twelfth of march two thousand nineteen")
+    again = call.speak("no")
+    assert "say it again" in said(again)
+    root = call.speak("second november two thousand twenty")
+    assert "2 November 2020" in said(root)
+    call.press("1")
+    assert assistant.received[-1].text == "2020-11-02"
+
+
+def test_a_date_that_cannot_be_read_goes_to_the_assistant(call, assistant):
+    asked_for(call, assistant, "date")
+    call.speak("I do not remember")
+    assert assistant.received[-1].text == "I do not remember"
+
+
+def test_an_amount_in_speech_is_read_back_before_the_words_go_on(call, assistant):
+    call.ring()
+    call.press("1")
+    root = call.speak("ایجنٹ نے پانچ سو روپے کاٹ لیے")
+    assert "500 روپے" in said(root)
+    assert len(assistant.received) == 1
+    call.press("1")
+    assert assistant.received[-1].text == "ایجنٹ نے پانچ سو روپے کاٹ لیے"
+
+
+def test_a_half_heard_cnic_is_asked_again_not_guessed(call, assistant):
+    asked_for(call, assistant, "cnic")
+    root = call.speak("three five two zero two one two three")
+    assert "whole number" in said(root)
     assert len(assistant.received) == 1
 
 
