@@ -91,13 +91,29 @@ def speakable(text: str, language: Optional[str]) -> str:
         text,
     )
     text = re.sub(r"\+?\b\d{10,13}\b", lambda m: spell_digits(m.group(0).lstrip("+"), lang), text)
+    # 0800-26477: a phone number with a dash, said digit by digit with a pause
+    text = re.sub(
+        r"\b(0\d{3})-(\d{5,8})\b",
+        lambda m: spell_digits("".join(m.groups()), lang, [len(m.group(1)), len(m.group(2))]),
+        text,
+    )
+    # 2022-23, a financial year: "2022 to 2023"
+    text = re.sub(
+        r"\b(20)(\d\d)-(\d\d)\b",
+        lambda m: f"{m.group(1)}{m.group(2)} {_said('until', lang)} {m.group(1)}{m.group(3)}",
+        text,
+    )
     text = re.sub(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", lambda m: _say_date(m, lang), text)
     text = _ISO_DATE.sub(lambda m: _say_date(m, lang, year_first=True), text)
     text = _QUARTER.sub(lambda m: quarter_text(m.group(0), lang), text)
     text = _SHORT_MONTH.sub(lambda m: f"{m.group(1)} {_full_month(m.group(2), lang)}", text)
     for short, names in voice_words()["say"]["names"].items():
         text = re.sub(rf"\b{short}\b", names.get(lang) or names["en"], text)
-    text = re.sub(r"\s+([,.۔؟?!])", r"\1", text)
+    # An aside in brackets is heard as one between pauses.
+    pause = "،" if lang == "ur" else ","
+    text = re.sub(r"\s*\(\s*([^()]*?)\s*\)", lambda m: f"{pause} {m.group(1)}{pause}", text)
+    text = re.sub(r"[,،]\s*([,،.۔؟?!])", r"\1", text)
+    text = re.sub(r"\s+([,،.۔؟?!])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
@@ -209,6 +225,43 @@ def spoken_amounts(speech: str) -> Optional[KeypadEntry]:
 def mostly_digits(speech: str) -> bool:
     """Speech that carries a long number (digits or digit words)."""
     return len(spoken_digits(speech)) >= 5
+
+
+# Forms a listener cannot use, whatever the language.
+_SCREEN_FORMS = {
+    "link": re.compile(r"https?://|www\.|\b\w+\.(?:gov\.pk|pk|com|org)\b", re.I),
+    "digits joined by a dash or slash": re.compile(r"\d\s*[-–—/]\s*\d|/-"),
+    "brackets": re.compile(r"[()\[\]{}<>]"),
+    "quarter code": re.compile(r"\bQ[1-4]\b"),
+    "a written format": re.compile(r"\b(?:dd|day|din|دن)\s*[-/]\s*(?:mm|month|mahina|مہینہ)", re.I),
+    "markdown or emoji": re.compile(r"[*_`#|]|" + _EMOJI.pattern),
+}
+_KEYPAD = re.compile(r"keypad|buttons|بٹنوں", re.I)
+
+
+def screen_only(heard: str, language: Optional[str]) -> List[str]:
+    """What in a reply, as the caller hears it (after `speakable`), only works on a
+    screen: asking to send, type or write, links, dashes and brackets, quarter codes,
+    abbreviations read letter by letter where a name exists. Empty when fit for voice."""
+    found = [name for name, pattern in _SCREEN_FORMS.items() if pattern.search(heard)]
+    lang = language if language in ("en", "ur", "roman_ur") else "en"
+    for sentence in re.split(r"(?<=[.!?۔؟])\s+", heard):
+        words = re.findall(r"[^\W\d_]+", sentence.lower())
+        for i, word in enumerate(words):
+            if word not in voice_words()["screen_only"][lang].split():
+                continue
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if after in ("ge", "gay", "gi", "گے", "گی", "will") or word == "sent":
+                continue  # "we will send you an SMS" is a promise, not an instruction
+            if lang == "en" and i and words[i - 1] not in ("please", "then", "or", "and", "just"):
+                continue  # English asks at the start: "Please send", "Reply 1"; "a reply" is not
+            if word in ("type", "ٹائپ") and _KEYPAD.search(sentence):
+                continue  # typing on the phone's keypad is what a caller can do
+            found.append(f"screen word {word!r}")
+    for short in voice_words()["say"]["names"]:
+        if re.search(rf"\b{short}\b", heard):
+            found.append(f"{short} read letter by letter")
+    return found
 
 
 def hints(expected: Optional[str], language: Optional[str]) -> str:

@@ -81,9 +81,10 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def voice_words() -> Dict[str, Dict]:
-    """The `say:` and `hints:` sections: how the voice line speaks and what it expects."""
+    """The `say:`, `hints:` and `screen_only:` sections: how the voice line speaks, what
+    it expects to hear, and what it must never say."""
     data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return {"say": data.get("say") or {}, "hints": data.get("hints") or {}}
+    return {key: data.get(key) or {} for key in ("say", "hints", "screen_only")}
 
 
 @dataclass(frozen=True)
