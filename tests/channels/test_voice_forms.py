@@ -13,9 +13,9 @@ from typing import Dict, List
 
 import pytest
 
-from bot import i18n
 from bot.channels.texts import RESPONSES_FILE
 from bot.channels.voice_text import quarter_text, screen_only, speakable
+from bot.language import i18n
 
 # Parameters as the actions fill them (bot.assistant.*): the raw values a reply carries.
 PARAMS: Dict[str, str] = {
