@@ -27,10 +27,6 @@ DEMO_CHANNEL_ENV = {
 }
 
 
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).with_name(name))
-
-
 # Every process the helpline starts: no usage data leaves the machine; and OpenMP (used by
 # the e5 sentence encoder) runs one passive thread, since its default spinning threads
 # loaded before our settings burn the cores other processes need (docs/PERFORMANCE.md).
@@ -82,40 +78,20 @@ class Services:
         )
 
     def start(self) -> None:
-        from bot.core.settings import Settings
-        from bot.rasa_plugins.credentials import write_credentials
-        from bot.rasa_plugins.endpoints import write_endpoints
+        from bot.rasa_plugins.launch import (
+            action_server_command,
+            rasa_server_command,
+            write_rasa_files,
+        )
 
         env = dict(self.env)
         env.update(FIXED_ENV)
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
-        settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
-        endpoints = write_endpoints(self.config_dir / "endpoints.yml", settings)
-        credentials = self.config_dir / "credentials.yml"
-        enabled = write_credentials(credentials, settings)
+        endpoints, credentials, enabled = write_rasa_files(self.config_dir, env)
         print(f"==> channels: {', '.join(enabled)}", flush=True)
         commands = {
-            "actions": [
-                _bin("rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.action_port),
-            ],
-            "rasa": [
-                _bin("rasa"),
-                "run",
-                "-m",
-                str(self.model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(credentials),
-                "--port",
-                str(self.rasa_port),
-            ],
+            "actions": action_server_command(self.action_port),
+            "rasa": rasa_server_command(self.model, endpoints, credentials, self.rasa_port),
             # Run through bot.core.logging_setup so their logs are masked like Rasa's and the
             # action server's (those install it when they import our channels/actions).
             "console": [sys.executable, "-m", "bot.core.logging_setup", "bot.console"],

@@ -15,13 +15,10 @@ from bot.prod import nginx
 from bot.prod.datastores import Postgres, Redis
 from bot.prod.layout import LOCK_STORE_TYPE, Layout
 from bot.prod.procs import ProcessTable, wait_http
+from bot.rasa_plugins.launch import action_server_command, rasa_server_command, write_rasa_files
 
 SECRET_NAMES = ("RASA_TOKEN", "CONSOLE_SECRET_KEY", "HASH_KEY")
 DEFAULT_MODEL = ROOT / "models" / "madadgar.tar.gz"
-
-
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).with_name(name))
 
 
 class Stack:
@@ -78,14 +75,7 @@ class Stack:
         return env
 
     def write_rasa_files(self, env: Dict[str, str]) -> tuple[Path, Path]:
-        from bot.core.settings import Settings
-        from bot.rasa_plugins.credentials import write_credentials
-        from bot.rasa_plugins.endpoints import write_endpoints
-
-        settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
-        endpoints = write_endpoints(self.layout.var_dir / "endpoints.yml", settings)
-        credentials = self.layout.var_dir / "credentials.yml"
-        write_credentials(credentials, settings)
+        endpoints, credentials, _ = write_rasa_files(self.layout.var_dir, env)
         return endpoints, credentials
 
     # ------------------------------------------------------------ steps
@@ -134,8 +124,7 @@ class Stack:
 
     def start_action_server(self, index: int, env: Dict[str, str]) -> int:
         port = self.layout.action_ports[index]
-        args = [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
-        return self.table.start(f"actions-{index}", args, env)
+        return self.table.start(f"actions-{index}", action_server_command(port), env)
 
     def start_action_fallback(self, env: Dict[str, str]) -> int:
         lay = self.layout
@@ -147,26 +136,19 @@ class Stack:
         self, index: int, env: Dict[str, str], endpoints: Path, credentials: Path
     ) -> int:
         lay = self.layout
-        args = [_bin("rasa"), "run", "-m", str(self.model), "--endpoints", str(endpoints)]
-        args += [
-            "--credentials",
-            str(credentials),
-            "-i",
-            lay.host,
-            "--port",
-            str(lay.rasa_ports[index]),
-        ]
-        args += ["--enable-api", "--auth-token", env["RASA_TOKEN"]]
+        assert self.model is not None
+        args = rasa_server_command(
+            self.model,
+            endpoints,
+            credentials,
+            lay.rasa_ports[index],
+            host=lay.host,
+            auth_token=env["RASA_TOKEN"],
+        )
         return self.table.start(f"rasa-{index}", args, env)
 
     def start_console(self, env: Dict[str, str]) -> int:
-        lay = self.layout
-        if (ROOT / "bot" / "console" / "__main__.py").exists():
-            args = [sys.executable, "-m", "bot.console"]
-        else:
-            args = [sys.executable, "-m", "uvicorn", "bot.console.app:create_app", "--factory"]
-            args += ["--host", lay.host, "--port", str(lay.console_port), "--ws", "none"]
-        return self.table.start("console", args, env)
+        return self.table.start("console", [sys.executable, "-m", "bot.console"], env)
 
     def start_worker(self, env: Dict[str, str]) -> int:
         return self.table.start("worker", [sys.executable, "-m", "bot.cli.worker"], env)
