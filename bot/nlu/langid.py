@@ -39,10 +39,8 @@ def _word_lists() -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
     def words(key: str) -> FrozenSet[str]:
         return frozenset(str(w).lower() for w in data.get(key) or [])
 
-    english, roman, neutral = words("english"), words("roman_urdu"), words("neutral")
-    # A word in both lists is no evidence either way ("to", "main").
-    both = english & roman
-    return english - both - neutral, roman - both - neutral, neutral | both
+    # Each word is in one list only (a test refuses overlaps).
+    return words("english"), words("roman_urdu"), words("neutral")
 
 
 @lru_cache(maxsize=1)

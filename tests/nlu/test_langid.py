@@ -255,6 +255,21 @@ def test_loanwords_and_months_do_not_make_roman_urdu_english(text):
     assert detect_language(text) == "roman_ur"
 
 
+def test_no_word_is_in_two_lists():
+    import yaml
+
+    from bot.nlu.roman import WORDS_FILE
+
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    lists = {name: [str(w).lower() for w in words] for name, words in data.items()}
+    for name, words in lists.items():
+        assert len(words) == len(set(words)), f"{name} lists a word twice"
+    names = sorted(lists)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not set(lists[a]) & set(lists[b]), f"in both {a} and {b}"
+
+
 def test_word_lists_hold_words_not_yaml_booleans():
     import yaml
 
