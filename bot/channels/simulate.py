@@ -14,7 +14,6 @@ TELEGRAM_API_BASE_URL=http://127.0.0.1:8099/bot (see --bot-api-port).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import uuid
 import xml.etree.ElementTree as ET
@@ -36,9 +35,9 @@ Output = Callable[[str], None]
 
 
 def _server_value(name: str) -> str:
-    """The server's secret or URL: from the environment, else (demo mode) the demo value
+    """The server's secret or URL: from the settings, else (demo mode) the demo value
     `make run` gives the server, so a second terminal needs no exports."""
-    value = os.environ.get(name, "")
+    value = str(getattr(get_settings(), name) or "")
     if not value and get_settings().DEMO_MODE:
         from bot.cli.run import DEMO_CHANNEL_ENV
 
@@ -86,7 +85,7 @@ class Simulator:
             "MessageSid": "SM" + uuid.uuid4().hex,
             "AccountSid": "AC" + "0" * 32,
             "From": sender,
-            "To": os.environ.get("TWILIO_SMS_FROM", "+15005550006"),
+            "To": _server_value("TWILIO_SMS_FROM") or "+15005550006",
             "Body": text,
             "NumMedia": "0",
         }

@@ -129,7 +129,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     from bot.console.telegram_alerts import StaffTelegramConfig, mount_webhook
 
-    telegram = StaffTelegramConfig.from_env()
+    telegram = StaffTelegramConfig.from_settings()
     if telegram.configured and telegram.mode == "webhook":
         if not telegram.secret_token:
             raise RuntimeError("STAFF_TELEGRAM_SECRET_TOKEN is required in webhook mode")

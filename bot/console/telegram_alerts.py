@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,7 +44,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 @dataclass(frozen=True)
 class StaffTelegramConfig:
-    """The staff bot's settings, from the environment."""
+    """The staff bot's settings."""
 
     token: Optional[str] = None
     secret_token: Optional[str] = None
@@ -59,16 +58,15 @@ class StaffTelegramConfig:
         return bool(self.token)
 
     @classmethod
-    def from_env(cls) -> StaffTelegramConfig:
+    def from_settings(cls) -> StaffTelegramConfig:
         s = get_settings()
         return cls(
-            token=os.environ.get("STAFF_TELEGRAM_BOT_TOKEN") or None,
-            secret_token=os.environ.get("STAFF_TELEGRAM_SECRET_TOKEN") or None,
-            mode=(os.environ.get("STAFF_TELEGRAM_MODE") or "polling").lower(),
-            chats_file=os.environ.get("STAFF_TELEGRAM_CHATS_FILE") or cls.chats_file,
-            console_url=os.environ.get("STAFF_CONSOLE_URL")
-            or f"http://{s.CONSOLE_HOST}:{s.CONSOLE_PORT}",
-            interval_seconds=int(os.environ.get("STAFF_TELEGRAM_INTERVAL_SECONDS") or 120),
+            token=s.STAFF_TELEGRAM_BOT_TOKEN or None,
+            secret_token=s.STAFF_TELEGRAM_SECRET_TOKEN or None,
+            mode=s.STAFF_TELEGRAM_MODE.lower(),
+            chats_file=s.STAFF_TELEGRAM_CHATS_FILE,
+            console_url=s.STAFF_CONSOLE_URL or f"http://{s.CONSOLE_HOST}:{s.CONSOLE_PORT}",
+            interval_seconds=s.STAFF_TELEGRAM_INTERVAL_SECONDS,
         )
 
 
@@ -324,7 +322,7 @@ def main() -> int:
     """Long-polling mode: answer Claim buttons and post alerts every interval."""
     from bot.core import db
 
-    config = StaffTelegramConfig.from_env()
+    config = StaffTelegramConfig.from_settings()
     if not config.configured:
         print("STAFF_TELEGRAM_BOT_TOKEN is not set: nothing to do")
         return 1

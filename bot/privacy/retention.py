@@ -11,7 +11,6 @@ tracker with its beginning cut off would replay wrongly. Run it daily (cron/syst
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from dataclasses import dataclass
 from typing import List, Optional
@@ -19,7 +18,8 @@ from typing import List, Optional
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Engine
 
-DEFAULT_DAYS = 180
+from bot.core.settings import get_settings
+
 BATCH = 500  # conversations per DELETE: keeps each transaction (and its locks) short
 
 
@@ -33,8 +33,8 @@ class Purge:
 
 
 def retention_days() -> int:
-    """RETENTION_DAYS from the environment (default 180)."""
-    days = int(os.environ.get("RETENTION_DAYS", DEFAULT_DAYS))
+    """RETENTION_DAYS from the settings (default 180)."""
+    days = get_settings().RETENTION_DAYS
     if days < 1:
         raise ValueError("RETENTION_DAYS must be at least 1")
     return days
@@ -84,8 +84,6 @@ def purge(engine: Engine, days: int, now: Optional[float] = None, dry_run: bool 
 
 def main(argv: Optional[List[str]] = None) -> int:
     from sqlalchemy import create_engine
-
-    from bot.core.settings import get_settings
 
     p = argparse.ArgumentParser(
         prog="python -m bot.privacy.retention", description=__doc__.split("\n")[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import sys
@@ -10,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.core.settings import ROOT
+from bot.core.settings import ROOT, set_explicitly
 from bot.prod import nginx
 from bot.prod.datastores import Postgres, Redis
 from bot.prod.layout import LOCK_STORE_TYPE, Layout
@@ -43,7 +42,7 @@ class Stack:
                 key, _, value = line.partition("=")
                 values[key] = value
         for name in SECRET_NAMES:
-            values[name] = os.environ.get(name) or values.get(name) or secrets.token_urlsafe(32)
+            values[name] = set_explicitly(name) or values.get(name) or secrets.token_urlsafe(32)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
@@ -91,24 +90,17 @@ class Stack:
         """Alembic migrations, demo data, and Rasa's tracker table (before any replica)."""
         from bot.core import db
         from bot.core.migrate import upgrade
-        from bot.core.settings import reset_settings
+        from bot.core.settings import overridden
 
         t = time.monotonic()
-        saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "TRACKER_DB_URL")}
-        os.environ.update(DATABASE_URL=env["DATABASE_URL"], TRACKER_DB_URL=env["TRACKER_DB_URL"])
-        reset_settings()
+        urls = {k: env[k] for k in ("DATABASE_URL", "TRACKER_DB_URL")}
         try:
-            upgrade(env["DATABASE_URL"])
-            if seed:
-                seed_demo_data(env["DATABASE_URL"])
-            create_tracker_schema(endpoints)
+            with overridden(**urls):
+                upgrade(env["DATABASE_URL"])
+                if seed:
+                    seed_demo_data(env["DATABASE_URL"])
+                create_tracker_schema(endpoints)
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-            reset_settings()
             db.dispose_engines()
         self.timings["migrate_and_seed"] = time.monotonic() - t
 

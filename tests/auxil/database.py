@@ -11,6 +11,16 @@ from bot.core import db
 from bot.core.migrate import upgrade
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the settings from its own environment."""
+    from bot.core.settings import reset_settings
+
+    reset_settings()
+    yield
+    reset_settings()
+
+
 @pytest.fixture()
 def db_url(tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh SQLite database, migrated to head, set as DATABASE_URL."""

@@ -212,4 +212,4 @@ def test_chat_map_prefers_queue_then_desk_then_district(tmp_path) -> None:  # ty
 
 def test_unconfigured_bot_needs_no_network(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("STAFF_TELEGRAM_BOT_TOKEN", raising=False)
-    assert StaffTelegramConfig.from_env().configured is False
+    assert StaffTelegramConfig.from_settings().configured is False

@@ -13,6 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from bot.core.settings import reset_settings
 from bot.privacy.retention import main, purge, retention_days
 
 DAY = 86400.0
@@ -102,10 +103,11 @@ def test_dry_run_counts_without_deleting(tmp_path, capsys) -> None:
     assert _texts(store, "old") == []
 
 
-def test_days_come_from_retention_days_env(monkeypatch, tmp_path, capsys) -> None:
+def test_days_come_from_retention_days_setting(monkeypatch, tmp_path, capsys) -> None:
     monkeypatch.delenv("RETENTION_DAYS", raising=False)
     assert retention_days() == 180
     monkeypatch.setenv("RETENTION_DAYS", "30")
+    reset_settings()
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     store = _store(url)
     asyncio.run(store.save(_conversation("month-old", 45, 45)))
