@@ -277,7 +277,10 @@ class TwilioVoiceInput(InputChannel):
         if digits and len(digits) > 2:  # typed a new number straight away
             state.pending_entry = f"expect:{entry.kind}"
             return await self._keys(form, state, digits, on_new_message)
-        if speech and entry.kind != "said":  # said the number again instead of yes
+        if speech and entry.kind == "said":  # went on talking: these are her words now
+            state.pending_entry = None
+            return await self._speech(form, state, speech, on_new_message)
+        if speech:  # said the number again instead of yes
             new = spoken_entry(speech, entry.kind)
             if new is not None:
                 return self._read_back(state, new)

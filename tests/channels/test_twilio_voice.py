@@ -203,6 +203,17 @@ def test_an_amount_in_speech_is_read_back_before_the_words_go_on(call, assistant
     assert assistant.received[-1].text == "ایجنٹ نے پانچ سو روپے کاٹ لیے"
 
 
+def test_new_words_at_an_amount_read_back_replace_the_old_ones(call, assistant):
+    call.ring()
+    call.press("2")
+    call.speak("the agent took five hundred rupees")
+    root = call.speak("sorry, he took one thousand rupees")
+    assert "1000 rupees" in said(root)
+    call.speak("yes")
+    assert assistant.received[-1].text == "sorry, he took one thousand rupees"
+    assert len(assistant.received) == 2
+
+
 def test_a_half_heard_cnic_is_asked_again_not_guessed(call, assistant):
     asked_for(call, assistant, "cnic")
     root = call.speak("three five two zero two one two three")
