@@ -122,3 +122,34 @@ class ActionVerifiedAnswer(Action):
                 SlotSet("complaint_category", answer.offer_category),
             ]
         return events
+
+
+FOLLOWUP_OF_INTENT = {"ask_why": "why", "ask_next_step": "next_step", "ask_when": "when"}
+
+
+class ActionStatusFollowup(Action):
+    """ "Why?", "what should I do?", "when?" after a status answer: the reason, the next step
+    or the date of what mattered most. Asked before anyone is verified, it starts the
+    payment question instead."""
+
+    def name(self) -> Text:
+        return "action_status_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        cnic = tracker.get_slot("verified_cnic")
+        if not tracker.get_slot("verified") or not cnic:
+            return [
+                SlotSet("pending_flow", "payment"),
+                SlotSet("offer", None),
+                SlotSet("complaint_description", latest_text(tracker)[:2000]),
+                FollowupAction("verify_form"),
+            ]
+        intent = str((tracker.latest_message.get("intent") or {}).get("name"))
+        with session_scope() as session:
+            answer = status.followup(
+                session, str(cnic), FOLLOWUP_OF_INTENT.get(intent, "why"), language_of(tracker)
+            )
+        say(dispatcher, answer.replies)
+        return []

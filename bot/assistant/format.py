@@ -55,3 +55,35 @@ def day_text(value: Optional[Union[date, datetime]], language: str) -> str:
 def money(amount: Optional[int]) -> str:
     """13500 -> '13,500'."""
     return "-" if amount is None else f"{int(amount):,}"
+
+
+_FULL_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_SPOKEN_MONTHS = {"en": _FULL_MONTHS, "roman_ur": _FULL_MONTHS, "ur": _MONTHS["ur"]}
+_MONTH_RANGE = {"en": "{0}-{1} {2}", "roman_ur": "{0}-{1} {2}", "ur": "{0} تا {1} {2}"}
+_SPOKEN_RANGE = {"en": "{0} to {1} {2}", "roman_ur": "{0} se {1} {2}", "ur": "{0} سے {1} {2}"}
+
+
+def quarter_text(label: Optional[str], language: str, spoken: bool = False) -> str:
+    """'2026-Q4' as the months it covers: 'Oct-Dec 2026'; spoken 'October to December 2026'
+    (a quarter label is never read out)."""
+    if not label:
+        return "-"
+    year, q = label.split("-Q")
+    first = (int(q) - 1) * 3
+    lang = language if language in _MONTH_RANGE else "en"
+    months = (_SPOKEN_MONTHS if spoken else _MONTHS)[lang]
+    pattern = (_SPOKEN_RANGE if spoken else _MONTH_RANGE)[lang]
+    return pattern.format(months[first], months[first + 2], year)

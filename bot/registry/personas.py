@@ -28,6 +28,8 @@ class MemberSpec:
     school_level: Optional[str] = None
     marital_status: str = "single"
     cnic: Optional[str] = None  # for adults without one, seed.py derives a 98-serial CNIC
+    tax_payer: bool = False
+    latest: Optional[tuple[str, Optional[str]]] = None  # a child's latest stipend (default paid)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,11 @@ class Persona:
     kafaalat: Optional[str] = None  # enrolment status
     kafaalat_reason: Optional[str] = None
     latest: Optional[tuple[str, Optional[str]]] = None  # latest Kafaalat instalment
+    nashonuma_latest: Optional[tuple[str, Optional[str]]] = None  # the mother's own (default paid)
+    # Which payment rounds have reached her: "current" (up to this quarter), "previous"
+    # (this quarter's window has not paid her yet), "none" (newly enrolled).
+    rounds: str = "current"
+    enrolled_days_ago: Optional[int] = None  # default: enrolled in July 2021
     agent: str = "Madina Kiryana Store, Alipur"
     bank: str = "HBL"
     members: tuple[MemberSpec, ...] = field(default_factory=tuple)
@@ -307,6 +314,108 @@ PERSONAS: tuple[Persona, ...] = (
         shows="Husband of Shazia Bibi: household eligible, Kafaalat is paid to the woman",
         relation="head",
         household_of="paid",
+    ),
+    # Issue 17: one household for each payment state the personas above do not show.
+    Persona(
+        key="attendance",
+        cnic="3230399000142",
+        name="Parveen Akhtar",
+        gender="female",
+        district="Muzaffargarh",
+        tehsil="Alipur",
+        phone="+923006100142",
+        cnic_issue_date=date(2019, 8, 14),
+        date_of_birth=date(1985, 11, 2),
+        shows="Kafaalat paid; her son's Taleemi Wazaif withheld: attendance below 70%, "
+        "her daughter's stipend paid",
+        pmt_score=23.6,
+        kafaalat="active",
+        latest=("paid", None),
+        members=(
+            MemberSpec("Khadim Hussain", "male", _HUSBAND, 43, marital_status="married"),
+            MemberSpec(
+                "Usman Ali",
+                "male",
+                "son",
+                13,
+                school_level="secondary",
+                latest=("withheld", "attendance_below_70"),
+            ),
+            MemberSpec("Rabia", "female", "daughter", 10, school_level="primary"),
+        ),
+    ),
+    Persona(
+        key="spouse_tax_payer",
+        cnic="3230399000154",
+        name="Shamim Akhtar",
+        gender="female",
+        district="Muzaffargarh",
+        tehsil="Muzaffargarh",
+        phone="+923006100154",
+        cnic_issue_date=date(2020, 6, 9),
+        date_of_birth=date(1987, 4, 12),
+        shows="Excluded: her husband pays income tax (PMT 28.0 would qualify otherwise)",
+        pmt_score=28.0,
+        members=(
+            MemberSpec(
+                "Naveed Akhtar", "male", _HUSBAND, 41, marital_status="married", tax_payer=True
+            ),
+        ),
+    ),
+    Persona(
+        key="newly_enrolled",
+        cnic="3230399000166",
+        name="Rubina Kanwal",
+        gender="female",
+        district="Muzaffargarh",
+        tehsil="Jatoi",
+        phone="+923006100166",
+        cnic_issue_date=date(2022, 1, 20),
+        date_of_birth=date(1994, 2, 25),
+        shows="Newly enrolled in Kafaalat: no payment yet, the first comes in the next window",
+        pmt_score=19.8,
+        survey_date=date(2025, 3, 3),
+        kafaalat="active",
+        rounds="none",
+        enrolled_days_ago=20,
+        members=(MemberSpec("Zafar Iqbal", "male", _HUSBAND, 33, marital_status="married"),),
+    ),
+    Persona(
+        key="not_yet",
+        cnic="3230399000178",
+        name="Nusrat Bibi",
+        gender="female",
+        district="Muzaffargarh",
+        tehsil="Muzaffargarh",
+        phone="+923006100178",
+        cnic_issue_date=date(2018, 4, 16),
+        date_of_birth=date(1980, 7, 7),
+        shows="Active; last quarter paid, this quarter's not yet: told when the next window opens",
+        pmt_score=25.9,
+        kafaalat="active",
+        latest=("paid", None),
+        rounds="previous",
+        members=(MemberSpec("Muhammad Ramzan", "male", _HUSBAND, 48, marital_status="married"),),
+    ),
+    Persona(
+        key="nashonuma_withheld",
+        cnic="5440099000180",
+        name="Bibi Gul",
+        gender="female",
+        district="Quetta",
+        tehsil="Quetta City",
+        phone="+923006100180",
+        cnic_issue_date=date(2021, 12, 1),
+        date_of_birth=date(1998, 3, 8),
+        shows="Kafaalat paid; pregnant, her Nashonuma payment withheld: check-up missed",
+        pmt_score=24.1,
+        maternal_status="pregnant",
+        kafaalat="active",
+        latest=("paid", None),
+        nashonuma_latest=("withheld", "nashonuma_visit_missed"),
+        agent="Al-Noor Communication, Quetta City",
+        bank="Bank Alfalah",
+        members=(MemberSpec("Sher Khan", "male", _HUSBAND, 29, marital_status="married"),),
     ),
 )
 

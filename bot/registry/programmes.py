@@ -53,6 +53,11 @@ class ProgrammesConfig:
     def banks(self) -> list[str]:
         return list(self.raw["payment"]["banks"])
 
+    @property
+    def schedule(self) -> Mapping[str, Any]:
+        """The disbursement schedule: when each quarter's payment window opens."""
+        return self.raw["payment"]["schedule"]
+
     def programme(self, key: str) -> Mapping[str, Any]:
         """The section of one programme; KeyError for an unknown key."""
         return self.raw["programmes"][key]

@@ -78,13 +78,29 @@ def _add_persona_household(session: Session, p: Persona, cfg: ProgrammesConfig, 
                 programme="kafaalat",
                 status=p.kafaalat,
                 reason=p.kafaalat_reason,
-                since=date(2021, 7, 1) if p.kafaalat == "active" else None,
+                since=_enrolled_on(p, today),
             )
         )
-    if p.latest:
+    if p.latest and p.rounds != "none":
         _kafaalat_instalments(session, main, p, cfg, today)
     if p.kafaalat == "active":
         _children_programmes(session, hh, main, others, p, cfg, today)
+
+
+def _enrolled_on(p: Persona, today: date) -> Optional[date]:
+    if p.kafaalat != "active":
+        return None
+    if p.enrolled_days_ago is not None:
+        return today - timedelta(days=p.enrolled_days_ago)
+    return date(2021, 7, 1)
+
+
+def _paid_quarters(p: Persona, today: date, count: int) -> list[str]:
+    """The quarters whose payment round has reached her, oldest first (none if new)."""
+    if p.rounds == "none":
+        return []
+    quarters = recent_quarters(today, count + 1)
+    return quarters[:-1] if p.rounds == "previous" else quarters[1:]
 
 
 def _member(household_id: int, p: Persona, index: int, spec: MemberSpec, today: date) -> Person:
@@ -107,7 +123,7 @@ def _member(household_id: int, p: Persona, index: int, spec: MemberSpec, today: 
         cnic_issue_date=issued,
         cnic_expiry_date=_expiry(issued) if issued else None,
         government_employee=False,
-        tax_payer=False,
+        tax_payer=spec.tax_payer,
         school_level=spec.school_level,
     )
 
@@ -115,7 +131,7 @@ def _member(household_id: int, p: Persona, index: int, spec: MemberSpec, today: 
 def _kafaalat_instalments(
     session: Session, main: Person, p: Persona, cfg: ProgrammesConfig, today: date
 ) -> None:
-    quarters = recent_quarters(today, 4)
+    quarters = _paid_quarters(p, today, 4)
     for i, quarter in enumerate(quarters):
         latest = i == len(quarters) - 1
         status, reason = p.latest if latest and p.latest else ("paid", None)
@@ -144,9 +160,10 @@ def _children_programmes(
     cfg: ProgrammesConfig,
     today: date,
 ) -> None:
-    quarter = recent_quarters(today, 1)[0]
-    paid_on = min(quarter_start(quarter) + timedelta(days=25), today)
-    for child in others:
+    rounds = _paid_quarters(p, today, 1)
+    quarter = rounds[-1] if rounds else None
+    paid_on = min(quarter_start(quarter) + timedelta(days=25), today) if quarter else None
+    for child, spec in zip(others, p.members, strict=True):
         months = (today - child.date_of_birth).days * 12 // 365
         if child.school_level:
             programme = "taleemi_wazaif"
@@ -159,19 +176,9 @@ def _children_programmes(
         session.add(
             Enrolment(person_id=child.id, household_id=hh.id, programme=programme, status="active")
         )
-        session.add(
-            Instalment(
-                person_id=mother.id,
-                programme=programme,
-                quarter=quarter,
-                amount=amount,
-                status="paid",
-                bank=p.bank,
-                agent=p.agent,
-                status_date=paid_on,
-                for_person_id=child.id,
-            )
-        )
+        if quarter:
+            latest = spec.latest or ("paid", None)
+            session.add(_round(mother, p, programme, quarter, amount, latest, paid_on, child))
     if p.maternal_status:
         session.add(
             Enrolment(
@@ -182,6 +189,36 @@ def _children_programmes(
                 reason=p.maternal_status,
             )
         )
+        if quarter:
+            latest = p.nashonuma_latest or ("paid", None)
+            amount = cfg.nashonuma_amount("mother", today)
+            session.add(_round(mother, p, "nashonuma", quarter, amount, latest, paid_on))
+
+
+def _round(
+    mother: Person,
+    p: Persona,
+    programme: str,
+    quarter: str,
+    amount: int,
+    latest: tuple[str, Optional[str]],
+    day: Optional[date],
+    child: Optional[Person] = None,
+) -> Instalment:
+    """This round's stipend for a child (paid to the mother) or the mother's own."""
+    status, reason = latest
+    return Instalment(
+        person_id=mother.id,
+        programme=programme,
+        quarter=quarter,
+        amount=amount,
+        status=status,
+        reason=reason,
+        bank=p.bank,
+        agent=None if status == "withheld" else p.agent,
+        status_date=day,
+        for_person_id=child.id if child else None,
+    )
 
 
 def ensure_personas(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.identifiers import normalise_cnic
 from bot.registry import eligibility as rules
+from bot.registry import household_status as status_rules
 from bot.registry.models import Enrolment, Household, Instalment, Person
 from bot.registry.programmes import ProgrammesConfig, get_programmes
 
@@ -330,3 +331,38 @@ def latest_instalment(
     newest = [r for r in rows if r.quarter == rows[0].quarter]
     newest.sort(key=lambda r: (r.programme != rules.KAFAALAT, r.id))
     return _view(session, newest[0])
+
+
+def household_status(
+    session: Session,
+    cnic: str,
+    *,
+    today: Optional[date] = None,
+    cfg: Optional[ProgrammesConfig] = None,
+) -> Optional[status_rules.HouseholdStatus]:
+    """Every programme the holder of `cnic` is in, with each payment's state, reason and
+    next step; None when the registry does not hold the CNIC."""
+    person = _person(session, cnic)
+    if person is None:
+        return None
+    hh = session.get(Household, person.household_id)
+    facts = _facts(session, hh)
+    rows = session.execute(select(Instalment).where(Instalment.person_id == person.id)).scalars()
+    paid = [
+        status_rules.InstalmentFacts(
+            person_id=r.person_id,
+            programme=r.programme,
+            quarter=r.quarter,
+            amount=r.amount,
+            status=r.status,
+            reason=r.reason,
+            bank=r.bank,
+            agent=r.agent,
+            day=r.status_date,
+            for_person_id=r.for_person_id,
+        )
+        for r in rows
+    ]
+    return status_rules.household_status(
+        facts, facts.member(person.id), paid, cfg or get_programmes(), today or date.today()
+    )

@@ -129,7 +129,8 @@ def test_seeding_twice_adds_nothing_and_generates_once(session):
     first = ensure_demo_registry(session, synthetic_households=50, seed=7)
     session.commit()
     second = ensure_demo_registry(session, synthetic_households=50, seed=7)
-    assert first.personas_added == 11 and first.synthetic_added == 50
+    households = sum(1 for p in PERSONAS if p.in_registry and not p.household_of)
+    assert first.personas_added == households and first.synthetic_added == 50
     assert (second.personas_added, second.synthetic_added) == (0, 0)
     assert service.find_person(session, persona("paid").cnic).name == "Shazia Bibi"
 
@@ -139,3 +140,44 @@ def test_personas_doc_lists_every_persona():
     for p in PERSONAS:
         assert p.formatted_cnic in doc and p.name in doc and p.phone in doc
         assert p.cnic_issue_date.strftime("%d-%m-%Y") in doc
+
+
+def _states(session, key):
+    status = service.household_status(session, persona(key).cnic)
+    return [(line.programme, line.state, line.reason, line.members) for line in status.lines]
+
+
+def test_child_stipend_withheld_for_attendance(seeded):
+    assert _states(seeded, "attendance") == [
+        ("kafaalat", "paid", None, ()),
+        ("taleemi_wazaif", "withheld", "attendance_below_70", ("Usman Ali",)),
+        ("taleemi_wazaif", "paid", None, ("Rabia",)),
+    ]
+
+
+def test_spouse_pays_income_tax(seeded):
+    assert _states(seeded, "spouse_tax_payer") == [
+        ("kafaalat", "excluded", "excluded_tax_payer", ())
+    ]
+
+
+def test_newly_enrolled_has_no_payment_yet(seeded):
+    assert _states(seeded, "newly_enrolled") == [
+        ("kafaalat", "newly_enrolled", "newly_enrolled", ())
+    ]
+    assert service.latest_instalment(seeded, persona("newly_enrolled").cnic) is None
+
+
+def test_not_yet_paid_this_quarter(seeded):
+    assert _states(seeded, "not_yet") == [("kafaalat", "not_yet", "window_not_open", ())]
+
+
+def test_nashonuma_withheld_for_a_missed_check_up(seeded):
+    assert _states(seeded, "nashonuma_withheld") == [
+        ("kafaalat", "paid", None, ()),
+        ("nashonuma", "withheld", "nashonuma_visit_missed", ("Bibi Gul",)),
+    ]
+
+
+def test_nashonuma_mother_and_daughter_are_paid_together(seeded):
+    assert ("nashonuma", "paid", None, ("Zarghuna Bibi", "Maryam")) in _states(seeded, "nashonuma")
