@@ -1,7 +1,7 @@
 """Every persona asks "where is my money?" over SMS in three languages and on the voice line.
 
 Against the trained model (the session's `live_assistant`), over signed Twilio webhooks:
-the SMS sender's phone on record verifies her, the caller keys in CNIC and issue date. The
+each conversation verifies with the CNIC and its issue date (typed, or keyed in on a call). The
 tests check what she must hear: the state of each programme her household is in, the
 amounts, the reason in plain words, the next step, dates from the payment schedule in
 config, the script of the reply, and on the voice line quarters spoken as months. Follow-up
@@ -11,6 +11,7 @@ questions ("kyun?", "ab kya karun?", "kab?") get the reason, the step or the dat
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from typing import Dict, List
 
@@ -38,7 +39,7 @@ ISSUE_ASKS = {
     ("waitlisted", "roman_ur"): "paise kab milen ge",
     ("nashonuma", "roman_ur"): "mujhe kitne paise mile hain",
 }
-VERIFIED = {"en": "verified", "ur": "تصدیق ہو گئی", "roman_ur": "tasdeeq ho gayi"}
+VERIFIED = {"en": "identity is confirmed", "ur": "تصدیق ہو گئی", "roman_ur": "tasdeeq ho gayi"}
 
 
 def _next_window(language: str) -> str:
@@ -108,19 +109,22 @@ def facts(key: str, language: str) -> List[str]:
     return table[key]
 
 
-def verify_by_sms(phone: Phone, key: str, language: str, ask: str) -> str:
-    """Ask, give the CNIC (her phone on record verifies her); the whole answer."""
+def stranger() -> str:
+    """A phone on nobody's record: each conversation its own, verified by the issue date."""
+    return "+92321" + str(uuid.uuid4().int)[:7]
+
+
+def verify_by_sms(live, key: str, language: str, ask: str) -> Phone:
+    """Ask, give the CNIC and its issue date; the phone, its last reply is the answer."""
     p = persona(key)
+    phone = Phone(live, "sms", stranger())
     asked = phone.text(ask)
     assert "13,500" not in asked
-    answer = phone.text(f"{p.cnic[:5]}-{p.cnic[5:12]}-{p.cnic[12]}")
-    if (
-        key == "not_in_registry"
-        and "13,500" not in answer
-        and re.search(r"date of issue|تاریخ|tareekh", answer, re.I)
-    ):  # an unregistered CNIC may be asked its issue date first
-        answer += "\n" + phone.text(p.cnic_issue_date.strftime("%d-%m-%Y"))
-    return answer
+    phone.answer = phone.text(f"{p.cnic[:5]}-{p.cnic[5:12]}-{p.cnic[12]}")
+    assert "13,500" not in phone.answer, "a payment told before the second factor"
+    if re.search(r"date of issue|تاریخ", phone.answer):
+        phone.answer = phone.text(p.cnic_issue_date.strftime("%d-%m-%Y"))
+    return phone
 
 
 STATUS_KEYS = [p.key for p in PERSONAS]
@@ -129,8 +133,8 @@ STATUS_KEYS = [p.key for p in PERSONAS]
 @pytest.mark.parametrize("language", ["en", "ur", "roman_ur"])
 @pytest.mark.parametrize("key", STATUS_KEYS)
 def test_sms_every_persona_hears_her_state_reason_and_next_step(live_assistant, key, language):
-    phone = Phone(live_assistant, "sms", persona(key).phone)
-    answer = verify_by_sms(phone, key, language, ISSUE_ASKS.get((key, language), ASK[language]))
+    ask = ISSUE_ASKS.get((key, language), ASK[language])
+    answer = verify_by_sms(live_assistant, key, language, ask).answer
     if key != "not_in_registry":
         assert VERIFIED[language] in answer, answer
     for fact in facts(key, language):
@@ -184,8 +188,8 @@ FOLLOW_UP_FACTS = {
 @pytest.mark.parametrize("language", ["en", "ur", "roman_ur"])
 @pytest.mark.parametrize("key", sorted(FOLLOW_UP_FACTS))
 def test_sms_follow_ups_get_the_reason_the_step_and_the_date(live_assistant, key, language):
-    phone = Phone(live_assistant, "sms", persona(key).phone)
-    first = verify_by_sms(phone, key, language, ASK[language])
+    phone = verify_by_sms(live_assistant, key, language, ASK[language])
+    first = phone.answer
     why, what, when = (phone.text(q) for q in FOLLOW_UPS[language])
     reason_words, step_words, when_words = FOLLOW_UP_FACTS[key][language]
     reason_mark, step_mark = MARKERS[language]
@@ -218,11 +222,12 @@ SPOKEN_RANGE = {
 
 
 def spoken_facts(key: str, language: str) -> List[str]:
-    """The written facts as the voice line says them (amounts without commas or Rs)."""
+    """The written facts as the voice line says them: amounts without commas or Rs, the
+    short code digit by digit."""
     out = []
     for fact in facts(key, language):
         fact = re.sub(r"(?<=\d),(?=\d{3})", "", fact)
-        fact = fact.replace("Rs 13500", "13500 rupees")
+        fact = fact.replace("Rs 13500", "13500 rupees").replace("8171", "8 1 7 1")
         out.append(fact)
     return out
 
