@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from bot.assistant.format import day_text, money, quarter_text
 from bot.assistant.replies import Reply
 from bot.privacy.vault import real_cnic
-from bot.registry.programmes import get_programmes
 from bot.registry import service as registry
 from bot.registry.household_status import HouseholdStatus, StatusLine
+from bot.registry.programmes import get_programmes
 
 _NOT_RECEIVED = re.compile(
     r"\b(nahi|nahin|nai|nhi|ni|nae|na|not|never|didn'?t|no)\b|نہیں|نئیں|نہی|نا\b|cut|kaat|کاٹ", re.I

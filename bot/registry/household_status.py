@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterable, Optional
 
-from bot.registry.programmes import ProgrammesConfig
 from bot.registry import eligibility as rules
+from bot.registry.programmes import ProgrammesConfig
 from bot.registry.quarters import next_quarter, next_window, quarter_of, window_closes, window_opens
 
 # The states a payment can be in, as the citizen hears them.

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.core import db
 from bot.assistant.status import FOLLOWUPS, MAIN_PARTS, answer, followup
-from bot.language.i18n import LANGUAGES, load_responses, pick_variation, render
+from bot.core import db
 from bot.core.migrate import upgrade
+from bot.language.i18n import LANGUAGES, load_responses, pick_variation, render
 from bot.registry import household_status as hs
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry

@@ -18,8 +18,8 @@ from typing import Dict, List
 import pytest
 
 from bot.assistant.format import day_text
-from bot.registry.programmes import get_programmes
 from bot.registry.personas import PERSONAS, persona
+from bot.registry.programmes import get_programmes
 from bot.registry.quarters import next_window
 from tests.channels.test_live_channels import Phone, is_urdu_script, spoken
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.registry.programmes import get_programmes
 from bot.registry import household_status as hs
 from bot.registry.eligibility import EnrolmentFacts, HouseholdFacts, MemberFacts
 from bot.registry.household_status import InstalmentFacts
+from bot.registry.programmes import get_programmes
 from bot.registry.quarters import next_window, window_closes, window_opens
 
 TODAY = date(2026, 12, 6)  # in the Oct-Dec 2026 quarter, after its window opened (15 Nov)
