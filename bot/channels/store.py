@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, List, Optional, Tuple, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall, utcnow
@@ -30,19 +30,36 @@ async def run_db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 # ---------------------------------------------------------------- once-only webhooks
 
 
+# A claim still without a reply after this long was abandoned: whatever handled it died
+# (Rasa killed mid-message) before answering. The webhook delivered again is then handled
+# again, instead of getting the empty answer of a repeat.
+ABANDONED_AFTER = timedelta(seconds=60)
+
+
 @dataclass(frozen=True)
 class Claim:
-    """Result of claiming a webhook: first time, or a repeat with the earlier reply."""
+    """Result of claiming a webhook: first time, or a repeat with the earlier reply.
+
+    `resumed`: first time for this handler, but an earlier one claimed it and died; the
+    message may already be in the conversation (see bot.channels.retries)."""
 
     first: bool
     reply: Optional[str] = None
+    resumed: bool = False
 
 
-def claim(channel: str, key: str, sender: Optional[str] = None) -> Claim:
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value  # SQLite
+
+
+def claim(
+    channel: str, key: str, sender: Optional[str] = None, now: Optional[datetime] = None
+) -> Claim:
     """Record that webhook `key` is being handled; a repeat gets the stored reply."""
+    now = now or utcnow()
     try:
         with session_scope() as s:
-            s.add(ProcessedWebhook(channel=channel, key=key, sender=sender))
+            s.add(ProcessedWebhook(channel=channel, key=key, sender=sender, created_at=now))
         return Claim(True)
     except IntegrityError:
         with session_scope() as s:
@@ -51,7 +68,33 @@ def claim(channel: str, key: str, sender: Optional[str] = None) -> Claim:
                     ProcessedWebhook.channel == channel, ProcessedWebhook.key == key
                 )
             ).scalar_one_or_none()
-            return Claim(False, unseal(row.reply) if row else None)
+            if row is None:
+                return Claim(False)
+            if row.reply is None and _aware(row.created_at) < now - ABANDONED_AFTER:
+                taken = s.execute(
+                    update(ProcessedWebhook)
+                    .where(
+                        ProcessedWebhook.id == row.id,
+                        ProcessedWebhook.reply.is_(None),
+                        ProcessedWebhook.created_at == row.created_at,
+                    )
+                    .values(created_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if taken.rowcount == 1:  # one retry takes it over, never two
+                    return Claim(True, resumed=True)
+            return Claim(False, unseal(row.reply))
+
+
+def stored_reply(channel: str, key: str) -> Optional[str]:
+    """The reply saved for webhook `key`, if its handling has finished."""
+    with session_scope() as s:
+        reply = s.execute(
+            select(ProcessedWebhook.reply).where(
+                ProcessedWebhook.channel == channel, ProcessedWebhook.key == key
+            )
+        ).scalar_one_or_none()
+    return unseal(reply)
 
 
 def save_reply(channel: str, key: str, reply: str) -> None:
@@ -83,9 +126,7 @@ def last_inbound(channel: str, sender: str) -> Optional[datetime]:
                 ProcessedWebhook.channel == channel, ProcessedWebhook.sender == sender
             )
         ).scalar()
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)  # SQLite drops the zone
-    return value
+    return _aware(value) if value is not None else None
 
 
 def within_window(channel: str, sender: str, hours: int = 24) -> bool:

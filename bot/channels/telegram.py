@@ -27,6 +27,7 @@ from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
+from bot.channels.unanswered import apology, taken_over
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import get_settings
 from bot.language.i18n import LANGUAGES
@@ -66,6 +67,7 @@ class TelegramOutput(OutputChannel):
     def __init__(self, bot: Bot, language: str = "roman_ur") -> None:
         self.bot = bot
         self.language = language
+        self.sent = 0  # messages sent for this turn
 
     @classmethod
     def name(cls) -> str:
@@ -89,11 +91,14 @@ class TelegramOutput(OutputChannel):
             text = text or say("channel_telegram_share_phone", self.language, CHANNEL)
         if text:
             await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            self.sent += 1
         if message.get("image"):
             await self.bot.send_photo(chat_id=chat_id, photo=message["image"])
+            self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.bot.send_message(chat_id=int(recipient_id), text=text)
+        self.sent += 1
 
 
 async def shared_phone(app: Any, chat_id: str) -> Optional[str]:
@@ -288,12 +293,10 @@ class TelegramInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         language: str,
     ) -> None:
+        output = TelegramOutput(self.bot, language)
         await on_new_message(
-            UserMessage(
-                text,
-                TelegramOutput(self.bot, language),
-                chat_id,
-                input_channel=CHANNEL,
-                metadata=metadata,
-            )
+            UserMessage(text, output, chat_id, input_channel=CHANNEL, metadata=metadata)
         )
+        if not output.sent and not taken_over(CHANNEL, chat_id):
+            # Nothing came back (the assistant is down or failed): never silence.
+            await self.bot.send_message(chat_id=int(chat_id), text=apology(language, CHANNEL))

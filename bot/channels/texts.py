@@ -19,18 +19,34 @@ def say(name: str, language: Optional[str], channel: Optional[str] = None, **par
     return i18n.render(name, lang, channel, responses=i18n.load_responses(RESPONSES_FILE), **params)
 
 
-async def conversation_language(app: Any, sender_id: str) -> str:
+def _heard_in(text: Optional[str]) -> Optional[i18n.Heard]:
+    """The language of a message Rasa has not parsed (it may be down), by the NLU's rule."""
+    if not text:
+        return None
+    from bot.nlu.langid import detect_with_confidence
+
+    guess = detect_with_confidence(text)
+    return i18n.Heard(guess.code, sure=guess.confidence >= i18n.TENTATIVE_BELOW)
+
+
+async def conversation_language(app: Any, sender_id: str, text: Optional[str] = None) -> str:
     """The language the assistant answers this conversation in (bot.language.i18n decides).
 
     The language slot when the person chose one, else the language of their latest
     message with words in it: the slot alone is empty for most conversations, which
     would put channel texts (the SMS "MORE" hint, errors) in the default language
-    under replies in Urdu script.
+    under replies in Urdu script. `text`: a message not in the conversation yet (Rasa
+    may be down), counted as the latest.
     """
+    now = _heard_in(text)
     try:
         tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
-        if tracker is None:
-            return i18n.DEFAULT_LANGUAGE
-        return i18n.conversation_language(tracker.get_slot("language"), tracker.events)
     except Exception:  # no agent (tests), store down: fall back, never fail
+        tracker = None
+    chosen = tracker.get_slot("language") if tracker is not None else None
+    if now is not None and chosen not in i18n.LANGUAGES:
+        if now.sure or tracker is None:
+            return i18n.effective_language(None, [now])
+    if tracker is None:
         return i18n.DEFAULT_LANGUAGE
+    return i18n.conversation_language(chosen, tracker.events)

@@ -18,12 +18,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels import sms_text, store
+from bot.channels import retries, sms_text, store
 from bot.channels.config import missing_settings, setting, sms_max_segments, voice_line_number
 from bot.channels.rest import vaulted
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
+from bot.channels.unanswered import apology_for, taken_over
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
 
@@ -196,9 +197,13 @@ class TwilioMessagingInput(InputChannel):
         claim = await run_db(store.claim, CHANNEL, sid, sender)
         if not claim.first:
             logger.info("Repeated MessageSid %s from %s", sid, mask_phone(phone_of(sender)))
-            return _xml(claim.reply or twiml_messages([]))
+            reply = claim.reply or await retries.wait_for_reply(CHANNEL, sid)
+            if reply is None:  # still being answered: that answer goes to a closed request
+                text = form.get("Body") or ""
+                reply = twiml_messages([await apology_for(request.app, CHANNEL, sender, text)])
+            return _xml(reply)
         try:
-            twiml = await self._answer(request, form, sid, sender, on_new_message)
+            twiml = await self._answer(request, form, sid, sender, on_new_message, claim.resumed)
         except Exception:
             logger.exception("Could not answer %s from %s", sid, mask_phone(phone_of(sender)))
             await run_db(store.release, CHANNEL, sid)
@@ -214,6 +219,7 @@ class TwilioMessagingInput(InputChannel):
         sid: str,
         sender: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        resumed: bool = False,
     ) -> str:
         whatsapp = sender.startswith("whatsapp:")
         text = (form.get("Body") or "").strip()
@@ -239,19 +245,32 @@ class TwilioMessagingInput(InputChannel):
         if sms_text.is_more_hint_word(text):  # "MORE" with nothing left to send
             lang = await conversation_language(request.app, sender)
             return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
+        typed = text
         text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
         collector = TwilioMessagingOutput()
-        await on_new_message(
-            UserMessage(
-                text,
-                collector,
-                sender,
-                input_channel=CHANNEL,
-                message_id=sid,
-                metadata={"phone": phone_of(sender), "medium": "whatsapp" if whatsapp else "sms"},
+        earlier = None
+        if resumed:  # an earlier delivery died: did the message reach the conversation?
+            earlier = await retries.answered_in_conversation(request.app, sender, sid)
+        if earlier is not None:
+            collector.messages.extend(earlier)
+        else:
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=CHANNEL,
+                    message_id=sid,
+                    metadata={
+                        "phone": phone_of(sender),
+                        "medium": "whatsapp" if whatsapp else "sms",
+                    },
+                )
             )
-        )
-        lang = await conversation_language(request.app, sender)
+        if not collector.messages and not taken_over(CHANNEL, sender):
+            apology = await apology_for(request.app, CHANNEL, sender, typed)
+            collector.messages.append({"text": apology})
+        lang = await conversation_language(request.app, sender, typed)
         pages, new_choices = format_reply(collector.messages, whatsapp, lang, self.max_segments)
         now, rest = (pages, []) if whatsapp else (pages[:1], pages[1:])
         await run_db(

@@ -18,6 +18,7 @@ from bot.channels.store import CallState, run_db
 from bot.channels.texts import say
 from bot.channels.twilio_messaging import phone_of
 from bot.channels.twilio_security import form_params, is_from_twilio
+from bot.channels.unanswered import apology, taken_over
 from bot.channels.voice_text import (
     KeypadEntry,
     hints,
@@ -310,6 +311,10 @@ class TwilioVoiceInput(InputChannel):
                 metadata=self._metadata(form, state),
             )
         )
+        if not collector.messages and not taken_over(CHANNEL, conversation_id(state.call_sid)):
+            # Nothing came back (the assistant is down or failed): never silence on a call.
+            sorry = speakable(apology(state.language, CHANNEL), state.language)
+            return self._listen(state, [sorry], state.last_prompt or "")
         return await self.speak(form, state, collector.messages, on_new_message)
 
     async def speak(

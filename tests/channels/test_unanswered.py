@@ -1,0 +1,99 @@
+"""No silence: when the assistant answers nothing, every channel apologises and says what to do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from bot.channels import store, unanswered
+from bot.channels.models import utcnow
+from bot.channels.telegram import TelegramInput
+from bot.channels.twilio_messaging import TwilioMessagingInput
+from bot.channels.twilio_voice import TwilioVoiceInput
+from tests.channels.conftest import PUBLIC, SECRET, TOKEN
+from tests.channels.helpers import offline_bot, twilio_headers
+from tests.channels.test_telegram import post as tg_post
+from tests.channels.test_telegram import update
+from tests.channels.test_twilio_messaging import PATH, message, post, texts
+from tests.channels.test_twilio_voice import Call, said
+
+CALL_CENTRE = "0800-26477"
+
+
+@pytest.fixture()
+def sms(channel_env, live, assistant):
+    assistant.replies = []  # Rasa after a failed action without a fallback: nothing
+    return live([TwilioMessagingInput.from_credentials({})])
+
+
+@pytest.fixture()
+def taken_over_by_staff():
+    def check(channel: str, sender: str) -> bool:
+        return sender == "+923009999999"
+
+    unanswered.register_takeover_check(check)
+    yield
+    unanswered._takeover_checks.remove(check)
+
+
+@pytest.mark.parametrize(
+    ("body", "sorry"),
+    [
+        ("mere paise nahi aaye", "Maazrat"),
+        ("میری قسط نہیں آئی", "معذرت"),
+        ("my payment has not come", "Sorry"),
+    ],
+)
+def test_an_sms_the_assistant_leaves_unanswered_gets_an_apology_in_its_language(
+    sms, assistant, body, sorry
+):
+    [reply] = texts(post(sms, message(body, sid=f"SM-{sorry}")))
+    assert reply.startswith(sorry) and CALL_CENTRE in reply, reply
+    assert len(assistant.received) == 1
+
+
+def test_a_blank_sms_and_a_taken_over_conversation_stay_silent(sms, assistant, taken_over_by_staff):
+    assert texts(post(sms, message("   ", sid="SM-blank"))) == []
+    assert texts(post(sms, message("hello?", sid="SM-staff", sender="+923009999999"))) == []
+
+
+def test_a_telegram_message_left_unanswered_gets_an_apology(channel_env, live, assistant):
+    assistant.replies = []
+    bot, request = offline_bot()
+    server = live([TelegramInput(bot, SECRET, "+15005550006")])
+    assert tg_post(server, update(9, text="my payment has not come")).status_code == 200
+    [sent] = request.sent()
+    assert sent["chat_id"] == 777 and CALL_CENTRE in sent["text"], sent
+
+
+def test_a_caller_left_unanswered_hears_an_apology_and_can_go_on(channel_env, live, assistant):
+    call = Call(live([TwilioVoiceInput.from_credentials({})]))
+    call.ring()
+    call.press("2")  # English; the greeting is answered
+    assistant.replies = []
+    root = call.speak("my payment has not come")
+    assert "Sorry, I cannot answer right now" in said(root)
+    assert root.find("Gather") is not None  # the call goes on: the caller can say it again
+
+
+def test_a_message_whose_handler_died_is_answered_when_delivered_again(sms, assistant):
+    """Rasa was killed mid-message: the claim has no reply. Twilio's retry a minute later
+    is handled (not answered with nothing), once."""
+    old = utcnow() - timedelta(minutes=2)
+    assert store.claim("twilio", "SM-died", "+923001234567", now=old).first
+    assistant.replies = [{"text": "echo"}]
+    assert texts(post(sms, message("status", sid="SM-died"))) == ["echo: status"]
+    assert texts(post(sms, message("status", sid="SM-died"))) == ["echo: status"]
+    assert len(assistant.received) == 1
+
+
+def test_a_retry_while_the_first_is_answered_gets_no_second_processing(sms, assistant):
+    assert store.claim("twilio", "SM-busy", "+923001234567").first  # being answered now
+    params = message("status", sid="SM-busy")
+    headers = twilio_headers(TOKEN, PUBLIC + PATH, params)
+    # Twilio waits 15 s for an answer; the retry waits up to 10 s for the first one's.
+    [reply] = texts(httpx.post(sms.url + PATH, data=params, headers=headers, timeout=20))
+    assert CALL_CENTRE in reply  # nothing to repeat yet: told to try again, not processed
+    assert assistant.received == []
