@@ -5,7 +5,7 @@
 
 Memory is each process group's resident set (RSS) and proportional set (PSS, shared pages
 split between sharers), read from /proc. `--restart NAME` stops that process, starts it
-again with the stack's configuration and prints seconds until it answers (Rasa: model
+again through the stack's supervisord and prints seconds until it answers (Rasa: model
 loaded; action server: /health). Run `scripts/prod_up.sh` first.
 """
 
@@ -73,7 +73,7 @@ def postgres_pids(stack: Stack) -> List[int]:
 def report(stack: Stack) -> None:
     print(f"{'process':14} {'procs':>5} {'RSS MB':>9} {'PSS MB':>9}")
     total_pss = 0.0
-    rows = {name: _group(pid) for name in stack.table.names() if (pid := stack.table.pid(name))}
+    rows = {name: _group(pid) for name, pid in stack.status().items() if pid and name != "postgres"}
     if pg := postgres_pids(stack):
         rows["postgres"] = pg
     for name, pids in rows.items():
@@ -84,20 +84,12 @@ def report(stack: Stack) -> None:
 
 
 def restart(stack: Stack, name: str) -> float:
-    env = stack.env()
-    stack.table.stop(name)
-    start = time.monotonic()
-    kind, _, index = name.partition("-")
-    if kind == "rasa":
-        stack.model = stack.stage_model(Path(stack.model))
-        endpoints, credentials = stack.write_rasa_files(env)
-        stack.start_rasa(int(index), env, endpoints, credentials)
-        stack.wait_rasa(int(index))
-    elif kind == "actions":
-        stack.start_action_server(int(index), env)
-        stack.wait_actions(int(index))
-    else:
+    """Seconds from asking supervisord to restart `name` until it answers."""
+    if not name.startswith(("rasa-", "actions-")):
         raise SystemExit(f"--restart supports rasa-N and actions-N, not {name}")
+    start = time.monotonic()
+    stack.restart(name)
+    stack.wait(name)
     return time.monotonic() - start
 
 

@@ -34,7 +34,7 @@ def taken_over(channel: str, sender: str) -> bool:
 
 def apology(language: Optional[str], channel: str) -> str:
     """`channel_unavailable` with the call centre's number and hours filled in."""
-    from bot.programmes import get_programmes
+    from bot.registry.programmes import get_programmes
 
     helpline = get_programmes().helpline
     hours = helpline.get("hours") or {}

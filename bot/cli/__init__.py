@@ -22,6 +22,15 @@ COMMANDS = {
     "admin": ("bot.console.cli", "admin tasks: `registry seed|generate`, `escalate`, `demo`"),
     "worker": ("bot.cli.worker", "run the escalation scheduler and the notification outbox"),
     "console": ("bot.console.__main__", "serve the staff console"),
+    "status": (
+        "bot.ops.status",
+        "each service of `make run` (or --var-dir var/prod): health, restarts",
+    ),
+    "backup": ("bot.ops.backup", "write a consistent copy of the databases and the vault key"),
+    "restore": (
+        "bot.ops.backup",
+        "load a backup (`madadgar restore FILE`), checked table by table",
+    ),
 }
 
 
@@ -35,6 +44,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help()
         return 0 if argv and argv[0] in ("-h", "--help", "help") else 2
     module = importlib.import_module(COMMANDS[argv[0]][0])
-    # `madadgar staff add …` → the console CLI's own `staff add …`
-    rest = argv if argv[0] == "staff" else argv[1:]
+    # `madadgar staff add …` → the console CLI's own `staff add …`; backup and restore
+    # share one module that tells them apart the same way.
+    rest = argv if argv[0] in ("staff", "backup", "restore") else argv[1:]
     return int(module.main(rest) or 0)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
+import socket
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
-from bot.core.settings import ROOT, VAR_DIR, get_settings
+from bot.core.settings import VAR_DIR, get_settings
+from bot.ops.supervise import RESTART_LOG, Program, Supervisor
 
 DEMO_CHANNEL_ENV = {
     # Lets `madadgar simulate` play Twilio and Telegram with correctly signed requests.
@@ -47,8 +48,25 @@ def demo_environment() -> Dict[str, str]:
     return env
 
 
+TITLES = {
+    "actions": "action server",
+    "action-fallback": "action fallback",
+    "rasa": "Rasa",
+    "frontdoor": "front door",
+    "console": "staff console",
+    "worker": "worker",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 class Services:
-    """The background processes of a local helpline, stopped together."""
+    """The background processes of a local helpline under one supervisord (bot.ops.supervise):
+    each restarted when it exits, all stopped together."""
 
     def __init__(
         self,
@@ -59,6 +77,8 @@ class Services:
         console_port: Optional[int] = None,
         config_dir: Path = VAR_DIR,
         components: tuple = ("actions", "rasa", "console", "worker"),
+        fallback_port: Optional[int] = None,
+        rasa_internal_port: Optional[int] = None,
     ) -> None:
         self.config_dir = config_dir
         self.components = components
@@ -66,77 +86,163 @@ class Services:
         self.env = env or demo_environment()
         self.rasa_port = rasa_port
         self.action_port = action_port
+        self.fallback_port = fallback_port or free_port()
+        # Rasa itself listens here; the front door (bot.ops.frontdoor) owns `rasa_port`.
+        self.rasa_internal_port = rasa_internal_port or free_port()
         self.console_port = console_port or get_settings().CONSOLE_PORT
-        self.procs: List[subprocess.Popen] = []
+        self.supervisor = Supervisor(config_dir / "run", config_dir / "log", [])
+        self._follow = threading.Event()
 
-    def _start(self, name: str, args: List[str], env: Dict[str, str]) -> None:
-        log_dir = self.config_dir / "log"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child process owns it
-        self.procs.append(
-            subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        )
+    @property
+    def log_dir(self) -> Path:
+        return self.config_dir / "log"
 
-    def start(self) -> None:
-        from bot.rasa_plugins.launch import (
-            action_server_command,
-            rasa_server_command,
-            write_rasa_files,
-        )
-
+    def environment(self) -> Dict[str, str]:
+        """The environment supervisord and so every service runs with."""
         env = dict(self.env)
         env.update(FIXED_ENV)
-        env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
-        endpoints, credentials, enabled = write_rasa_files(self.config_dir, env)
-        print(f"==> channels: {', '.join(enabled)}", flush=True)
-        commands = {
-            "actions": action_server_command(self.action_port),
-            "rasa": rasa_server_command(self.model, endpoints, credentials, self.rasa_port),
+        # Rasa calls the action server through the fallback, which apologises for it when
+        # it is down (as nginx and bot.rasa_plugins.action_fallback do on the production stack).
+        env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.fallback_port}/webhook"
+        env["CONSOLE_PORT"] = str(self.console_port)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
+    def programs(self, endpoints: Path, credentials: Path) -> List[Program]:
+        from bot.rasa_plugins.launch import action_server_command, rasa_server_command
+
+        actions_url = f"http://127.0.0.1:{self.action_port}"
+        fallback = [sys.executable, "-m", "bot.rasa_plugins.action_fallback", "--port"]
+        fallback += [str(self.fallback_port), "--upstream", f"{actions_url}/webhook"]
+        catalogue = {
+            "actions": [
+                Program(
+                    "actions",
+                    action_server_command(self.action_port),
+                    TITLES["actions"],
+                    startsecs=10,
+                    health_url=f"{actions_url}/health",
+                ),
+                Program(
+                    "action-fallback",
+                    fallback,
+                    TITLES["action-fallback"],
+                    startsecs=2,
+                    health_url=f"http://127.0.0.1:{self.fallback_port}/health",
+                ),
+            ],
+            "rasa": [
+                Program(
+                    "rasa",
+                    rasa_server_command(
+                        self.model, endpoints, credentials, self.rasa_internal_port, "127.0.0.1"
+                    ),
+                    "Rasa (loading the model)",
+                    # A crash while the model loads is a failed start (retried with back-off).
+                    startsecs=30,
+                    health_url=f"http://127.0.0.1:{self.rasa_internal_port}/",
+                ),
+                Program(
+                    "frontdoor",
+                    [sys.executable, "-m", "bot.ops.frontdoor", "--port", str(self.rasa_port)]
+                    + ["--upstream", f"http://127.0.0.1:{self.rasa_internal_port}"],
+                    TITLES["frontdoor"],
+                    startsecs=2,
+                    health_url=f"http://127.0.0.1:{self.rasa_port}/",
+                ),
+            ],
             # Run through bot.core.logging_setup so their logs are masked like Rasa's and the
             # action server's (those install it when they import our channels/actions).
-            "console": [sys.executable, "-m", "bot.core.logging_setup", "bot.console"],
-            "worker": [sys.executable, "-m", "bot.core.logging_setup", "bot.cli.worker"],
+            "console": [
+                Program(
+                    "console",
+                    [sys.executable, "-m", "bot.core.logging_setup", "bot.console"],
+                    TITLES["console"],
+                    health_url=f"http://127.0.0.1:{self.console_port}/login",
+                )
+            ],
+            "worker": [
+                Program(
+                    "worker",
+                    [sys.executable, "-m", "bot.core.logging_setup", "bot.cli.worker"],
+                    TITLES["worker"],
+                )
+            ],
         }
-        env["CONSOLE_PORT"] = str(self.console_port)
-        for name in self.components:
-            self._start(name, commands[name], env)
+        return [p for name in self.components for p in catalogue[name]]
+
+    def start(self) -> None:
+        from bot.rasa_plugins.launch import write_rasa_files
+
+        env = self.environment()
+        endpoints, credentials, enabled = write_rasa_files(self.config_dir, env)
+        print(f"==> channels: {', '.join(enabled)}", flush=True)
+        programs = self.programs(endpoints, credentials)
+        self.supervisor = Supervisor(
+            self.config_dir / "run", self.log_dir, programs, env.get("DATABASE_URL")
+        )
+        if self.supervisor.shutdown():  # left running by a make run that was killed
+            print("==> stopped the services an earlier run left behind", flush=True)
+        self.supervisor.launch(env)
 
     def wait_ready(self, timeout: float = 600) -> None:
-        urls = {
-            "actions": ("action server", f"http://127.0.0.1:{self.action_port}/health"),
-            "rasa": ("Rasa (loading the model)", f"http://127.0.0.1:{self.rasa_port}/"),
-            "console": ("staff console", f"http://127.0.0.1:{self.console_port}/login"),
-        }
-        checks = dict(urls[c] for c in self.components if c in urls)
         deadline = time.time() + timeout
-        for name, url in checks.items():
-            print(f"==> waiting for {name} ", end="", flush=True)
+        for program in self.supervisor.programs.values():
+            if program.health_url is None:
+                continue
+            print(f"==> waiting for {program.title} ", end="", flush=True)
             while True:
-                if any(p.poll() is not None for p in self.procs):
-                    print(f"\nA service stopped; see {self.config_dir}/log/", file=sys.stderr)
-                    raise SystemExit(1)
+                if self.supervisor.fatal():
+                    raise SystemExit(f"\n{self._gave_up()}")
                 try:
-                    with urllib.request.urlopen(url, timeout=2):
+                    with urllib.request.urlopen(program.health_url, timeout=2):
                         break
                 except Exception:
                     if time.time() > deadline:
-                        raise SystemExit(
-                            f"\n{name} did not start; see {self.config_dir}/log/"
-                        ) from None
+                        log = self.supervisor.log_of(program.name)
+                        raise SystemExit(f"\n{program.title} did not start; see {log}") from None
                     print(".", end="", flush=True)
                     time.sleep(2)
             print(" ready", flush=True)
 
+    def _gave_up(self) -> str:
+        names = self.supervisor.fatal()
+        return "; ".join(
+            f"{TITLES.get(n, n)} keeps crashing, stopped; see {self.supervisor.log_of(n)}"
+            for n in names
+        )
+
+    def follow_restarts(self, echo: Callable[[str], None] = print) -> None:
+        """Show each exit, restart and give-up bot.ops.watch logs, from now on."""
+        from bot.ops.watch import parse_entry
+
+        path = self.log_dir / RESTART_LOG
+        offset = path.stat().st_size if path.exists() else 0
+        self._follow.clear()
+
+        def follow() -> None:
+            nonlocal offset
+            while not self._follow.wait(1):
+                if not path.exists():
+                    continue
+                with path.open(encoding="utf-8") as f:
+                    f.seek(offset)
+                    lines = f.readlines()
+                    offset = f.tell()
+                for line in lines:
+                    entry = parse_entry(line)
+                    if entry is not None:
+                        echo(f"\n[supervisor] {TITLES.get(entry.name, entry.name)}: {entry.detail}")
+
+        threading.Thread(target=follow, daemon=True).start()
+
+    def kill(self, name: str) -> int:
+        """SIGKILL one service, as an out-of-memory kill would (fault tests)."""
+        return self.supervisor.kill(name)
+
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        self.procs.clear()
+        self._follow.set()
+        self.supervisor.shutdown()
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -151,8 +257,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         services.start()
         services.wait_ready()
+        services.follow_restarts()
         port = services.console_port
         print(f"\nStaff console: http://127.0.0.1:{port}  (sign in as sup-muzaffargarh / demo)")
+        print(
+            f"Services restart by themselves; `madadgar status` shows them, logs in {services.log_dir}"
+        )
         print("Try a demo persona from README.md. Type /quit to stop everything.\n")
         chat(f"http://127.0.0.1:{services.rasa_port}")
     except KeyboardInterrupt:

@@ -56,18 +56,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     if args.command == "status":
         for name, pid in stack.status().items():
-            print(f"  {name:12} {'running' if pid else 'stopped'}")
+            print(f"  {name:16} {'running' if pid else 'stopped'}")
+        print(f"(`madadgar status --var-dir {layout.var_dir}` adds health and restarts)")
         return 0
     if not args.name:
         print(f"{args.command} needs a process name")
         return 2
-    if args.command == "kill":
-        stack.table.kill(args.name)
+    if args.command == "kill":  # as a crash would: supervisord starts it again
+        stack.kill(args.name)
         return 0
-    # restart one process of a running stack (same environment and files)
-    stack.table.stop(args.name)
-    stack.model = args.model.resolve()
-    stack.up(seed=False, console="console" in args.name, worker="worker" in args.name)
+    # restart one process of the running stack (same environment and files)
+    stack.restart(args.name)
+    print(f"{args.name} answers after {stack.wait(args.name):.1f} s")
     return 0
 
 

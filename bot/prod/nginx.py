@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from string import Template
-from typing import Dict, Iterable, List
+from typing import Any, Dict, Iterable, List
 
 from bot.core.settings import ROOT
 from bot.prod.layout import Layout
@@ -108,12 +108,8 @@ def start(layout: Layout, table: ProcessTable, env: Dict[str, str]) -> int:
     return table.start("nginx", command(conf, layout), env)
 
 
-def reload(layout: Layout, table: ProcessTable) -> None:
+def reload(layout: Layout, supervisor: Any) -> None:
     """Re-render the configuration and have the running master re-read it (SIGHUP)."""
-    import signal
-
     conf = write_config(layout)
     subprocess.run([*command(conf, layout), "-t", "-q"], check=True)
-    pid = table.pid("nginx")
-    if pid is not None:
-        os.kill(pid, signal.SIGHUP)
+    supervisor.rpc().supervisor.signalProcess("nginx", "HUP")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.core.settings import ROOT, set_explicitly
+from bot.ops.supervise import Program, Supervisor
 from bot.prod import nginx
 from bot.prod.datastores import Postgres, Redis
 from bot.prod.layout import LOCK_STORE_TYPE, Layout
@@ -22,7 +24,7 @@ DEFAULT_MODEL = ROOT / "models" / "madadgar.tar.gz"
 
 class Stack:
     """PostgreSQL, Redis, N Rasa replicas, M action servers and their fallback, nginx,
-    console and worker."""
+    console and worker; all but the datastores run under one supervisord (bot.ops)."""
 
     def __init__(self, layout: Layout, model: Optional[Path] = None) -> None:
         self.layout = layout
@@ -31,6 +33,7 @@ class Stack:
         self.postgres = Postgres(layout)
         self.redis = Redis(layout, self.table)
         self.timings: Dict[str, float] = {}
+        self._supervisor: Optional[Supervisor] = None
 
     # ------------------------------------------------------------ configuration
     def secrets(self) -> Dict[str, str]:
@@ -114,22 +117,21 @@ class Stack:
             shutil.copy2(model, target)
         return target
 
-    def start_action_server(self, index: int, env: Dict[str, str]) -> int:
+    def action_server_command(self, index: int) -> List[str]:
         port = self.layout.action_ports[index]
-        return self.table.start(f"actions-{index}", action_server_command(port), env)
+        return action_server_command(port)
 
-    def start_action_fallback(self, env: Dict[str, str]) -> int:
+    def action_fallback_command(self) -> List[str]:
         lay = self.layout
         args = [sys.executable, "-m", "bot.rasa_plugins.action_fallback"]
-        args += ["--host", lay.host, "--port", str(lay.action_fallback_port)]
-        return self.table.start("action-fallback", args, env)
+        return args + ["--host", lay.host, "--port", str(lay.action_fallback_port)]
 
-    def start_rasa(
+    def rasa_command(
         self, index: int, env: Dict[str, str], endpoints: Path, credentials: Path
-    ) -> int:
+    ) -> List[str]:
         lay = self.layout
         assert self.model is not None
-        args = rasa_server_command(
+        return rasa_server_command(
             self.model,
             endpoints,
             credentials,
@@ -137,23 +139,117 @@ class Stack:
             host=lay.host,
             auth_token=env["RASA_TOKEN"],
         )
-        return self.table.start(f"rasa-{index}", args, env)
 
-    def start_console(self, env: Dict[str, str]) -> int:
-        return self.table.start("console", [sys.executable, "-m", "bot.console"], env)
+    def console_command(self) -> List[str]:
+        return [sys.executable, "-m", "bot.console"]
 
-    def start_worker(self, env: Dict[str, str]) -> int:
-        return self.table.start("worker", [sys.executable, "-m", "bot.cli.worker"], env)
+    def programs(
+        self,
+        env: Dict[str, str],
+        endpoints: Path,
+        credentials: Path,
+        console: bool = True,
+        worker: bool = True,
+    ) -> List[Program]:
+        """Every process supervisord keeps running for this stack."""
+        lay = self.layout
+        progs = [
+            Program(
+                f"actions-{i}",
+                self.action_server_command(i),
+                f"action server {i}",
+                startsecs=10,
+                health_url=lay.url(port, "/health"),
+            )
+            for i, port in enumerate(lay.action_ports)
+        ]
+        progs += [
+            Program(
+                f"rasa-{i}",
+                self.rasa_command(i, env, endpoints, credentials),
+                f"Rasa replica {i}",
+                startsecs=30,
+                health_url=lay.url(port, "/"),
+            )
+            for i, port in enumerate(lay.rasa_ports)
+        ]
+        progs += [
+            Program(
+                "action-fallback",
+                self.action_fallback_command(),
+                "action fallback",
+                startsecs=2,
+                health_url=lay.url(lay.action_fallback_port, "/health"),
+            ),
+            Program(
+                "nginx",
+                nginx.command(nginx.write_config(lay), lay),
+                "nginx",
+                startsecs=2,
+                health_url=lay.url(lay.public_port, "/health"),
+            ),
+        ]
+        if console:
+            url = lay.url(lay.console_port, "/login")
+            progs.append(Program("console", self.console_command(), "staff console", 5, url))
+        if worker:
+            progs.append(Program("worker", [sys.executable, "-m", "bot.cli.worker"], "worker"))
+        return progs
+
+    @property
+    def supervisor(self) -> Supervisor:
+        """The stack's supervisord (configuration from the last `up`)."""
+        if self._supervisor is None:
+            self._supervisor = Supervisor(self.layout.run_dir, self.layout.log_dir, [])
+        return self._supervisor
+
+    def pid(self, name: str) -> Optional[int]:
+        """The running process `name` (a supervised program, redis or supervisord)."""
+        if name in ("redis", "supervisord"):
+            return self.table.pid(name)
+        if self.table.pid("supervisord") is None:
+            return None
+        try:
+            return self.supervisor.pid(name)
+        except Exception:  # noqa: BLE001 - no such program
+            return None
+
+    def kill(self, name: str) -> int:
+        """SIGKILL one process, as an out-of-memory kill would; supervisord restarts it."""
+        return self.supervisor.kill(name)
+
+    def restart(self, name: str) -> None:
+        self.supervisor.restart(name)
+
+    def wait(self, name: str, timeout: float = 900) -> float:
+        """Seconds until the supervised program `name` answers its health URL."""
+        program = self.supervisor.catalogue().get(name) or {}
+        url = program.get("health_url")
+        if not url:
+            return 0.0
+        start = time.monotonic()
+        while True:
+            try:
+                pid = self.supervisor.pid(name)
+            except Exception:  # noqa: BLE001 - supervisord busy restarting it
+                pid = None
+            left = timeout - (time.monotonic() - start)
+            try:
+                wait_http(url, min(left, 5.0), pid, name)
+                return time.monotonic() - start
+            except RuntimeError:
+                if name in self.supervisor.fatal():
+                    raise RuntimeError(
+                        f"{name} keeps crashing; see {self.layout.log_dir}"
+                    ) from None
+                if time.monotonic() - start > timeout:
+                    raise
 
     def wait_rasa(self, index: int, timeout: float = 900) -> float:
-        port = self.layout.rasa_ports[index]
-        pid = self.table.recorded_pid(f"rasa-{index}")
-        return wait_http(self.layout.url(port, "/"), timeout, pid, f"rasa-{index}")
+        return self.wait(f"rasa-{index}", timeout)
 
     def wait_actions(self, index: int, timeout: float = 300) -> float:
-        port = self.layout.action_ports[index]
-        pid = self.table.recorded_pid(f"actions-{index}")
-        return wait_http(self.layout.url(port, "/health"), timeout, pid, f"actions-{index}")
+        return self.wait(f"actions-{index}", timeout)
 
     # ------------------------------------------------------------ whole stack
     def up(self, seed: bool = True, console: bool = True, worker: bool = True) -> Dict[str, str]:
@@ -169,33 +265,19 @@ class Stack:
         env = self.env()
         endpoints, credentials = self.write_rasa_files(env)
         self.prepare_databases(env, endpoints, seed=seed)
-        for i in range(lay.action_replicas):
-            if self.table.pid(f"actions-{i}") is None:
-                self.start_action_server(i, env)
-        for i in range(lay.rasa_replicas):
-            if self.table.pid(f"rasa-{i}") is None:
-                self.start_rasa(i, env, endpoints, credentials)
-        if self.table.pid("action-fallback") is None:
-            self.start_action_fallback(env)
-        if self.table.pid("nginx") is None:
-            nginx.start(lay, self.table, env)
-        if console and self.table.pid("console") is None:
-            self.start_console(env)
-        if worker and self.table.pid("worker") is None:
-            self.start_worker(env)
-        fallback = lay.url(lay.action_fallback_port, "/health")
-        pid = self.table.recorded_pid("action-fallback")
-        self.timings["action-fallback"] = wait_http(fallback, 30, pid, "action-fallback")
-        for i in range(lay.action_replicas):
-            self.timings[f"actions-{i}"] = self.wait_actions(i)
-        for i in range(lay.rasa_replicas):
-            self.timings[f"rasa-{i}"] = self.wait_rasa(i)
-        wait_http(
-            lay.url(lay.public_port, "/health"), 30, self.table.recorded_pid("nginx"), "nginx"
-        )
-        if console:
-            pid = self.table.recorded_pid("console")
-            wait_http(lay.url(lay.console_port, "/login"), 120, pid, "console")
+        if self.table.pid("supervisord") is None:
+            programs = self.programs(env, endpoints, credentials, console, worker)
+            conf = nginx.write_config(lay)
+            subprocess.run([*nginx.command(conf, lay), "-t", "-q"], check=True)
+            self._supervisor = Supervisor(lay.run_dir, lay.log_dir, programs, lay.db_url)
+            self._supervisor.launch(env)
+        else:
+            self.supervisor.rpc().supervisor.startAllProcesses(False)
+        order = ["action-fallback"] + [f"actions-{i}" for i in range(lay.action_replicas)]
+        order += [f"rasa-{i}" for i in range(lay.rasa_replicas)] + ["nginx"]
+        order += ["console"] if console else []
+        for name in order:
+            self.timings[name] = self.wait(name)
         self.timings["total"] = time.monotonic() - started
         return self.urls()
 
@@ -213,23 +295,30 @@ class Stack:
         }
 
     def down(self) -> List[str]:
-        """Stop application processes first, then nginx, Redis and PostgreSQL."""
+        """Stop application processes first (supervisord stops each), then Redis and
+        PostgreSQL."""
         stopped = []
-        order = ["worker", "console", "nginx"]
-        names = self.table.names()
-        order += [n for n in names if n.startswith("rasa-")]
-        order += [n for n in names if n.startswith("actions-")]
-        order += [n for n in names if n not in order and n != "redis"] + ["redis"]
-        for name in order:
-            if self.table.stop(name):
+        if self.table.pid("supervisord") is not None:
+            names = [i["name"] for i in self.supervisor.info()]
+            if self.supervisor.shutdown():
+                stopped += names + ["supervisord"]
+        for name in self.table.names():
+            if name != "redis" and self.table.stop(name):
                 stopped.append(name)
+        if self.table.stop("redis"):
+            stopped.append("redis")
         if self.layout.database_url is None and self.postgres.running():
             self.postgres.stop()
             stopped.append("postgres")
         return stopped
 
     def status(self) -> Dict[str, Optional[int]]:
-        status: Dict[str, Optional[int]] = {n: self.table.pid(n) for n in self.table.names()}
+        status: Dict[str, Optional[int]] = {}
+        if self.table.pid("supervisord") is not None:
+            for info in self.supervisor.info():
+                status[info["name"]] = int(info["pid"]) or None
+        for name in self.table.names():
+            status[name] = self.table.pid(name)
         if self.layout.database_url is None:
             status["postgres"] = 1 if self.postgres.running() else None
         return status

@@ -24,6 +24,13 @@ code and, after the rewind, sets back the slots and the active form the conversa
 before the citizen's message.
 
     python -m bot.rasa_plugins.action_fallback --host 127.0.0.1 --port 7106
+
+With `--upstream URL` it is also the proxy in front of the action server (the embedded
+default has no nginx): each action call goes to the action server, and the same stand-in
+reply is given when that fails as nginx's `error_page` would (connection refused, time-out,
+5xx); 400 (a form's validation rejected) and 404 pass through as nginx passes them.
+
+    python -m bot.rasa_plugins.action_fallback --port 5056 --upstream http://127.0.0.1:5055/webhook
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ import argparse
 import gzip
 import json
 import logging
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -45,6 +54,9 @@ FORGET: List[Dict[str, Any]] = [
     {"event": "followup", "name": "action_listen"},
 ]
 Event = Dict[str, Any]
+# Headers an action call carries to the action server (the body's encoding, a secret).
+FORWARDED_HEADERS = ("Content-Type", "Content-Encoding", "Authorization", "Accept-Encoding")
+UPSTREAM_TIMEOUT = 25.0
 
 
 def slots_since_last_user(events: List[Event]) -> List[str]:
@@ -169,11 +181,29 @@ def parse_body(body: bytes, encoding: Optional[str]) -> Dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+def forward(
+    upstream: str, body: bytes, headers: Dict[str, str], timeout: float = UPSTREAM_TIMEOUT
+) -> Optional[Tuple[int, bytes, str]]:
+    """The action server's (status, body, content type); None when it failed as nginx
+    counts a failure (no connection, time-out, 5xx)."""
+    request = urllib.request.Request(upstream, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            return r.status, r.read(), r.headers.get("Content-Type", "application/json")
+    except urllib.error.HTTPError as e:
+        if e.code >= 500:
+            return None
+        return e.code, e.read(), e.headers.get("Content-Type", "application/json")
+    except (OSError, ValueError):  # refused, reset, time-out (socket.timeout is an OSError)
+        return None
+
+
 class FallbackHandler(BaseHTTPRequestHandler):
-    """POST (any path): the stand-in reply; GET /health: ok."""
+    """POST (any path): the action server's answer, or the stand-in reply; GET /health: ok."""
 
     protocol_version = "HTTP/1.1"  # keep-alive with nginx's upstream pool
     server_version = "madadgar-action-fallback"
+    upstream: Optional[str] = None
 
     def _send(self, status: int, payload: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -184,7 +214,17 @@ class FallbackHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         length = int(self.headers.get("Content-Length") or 0)
-        request = parse_body(self.rfile.read(length), self.headers.get("Content-Encoding"))
+        body = self.rfile.read(length)
+        if self.upstream:
+            headers = {h: v for h in FORWARDED_HEADERS if (v := self.headers.get(h))}
+            query = self.path.partition("?")[2]  # e.g. a token Rasa sends in the URL
+            url = f"{self.upstream}?{query}" if query else self.upstream
+            answered = forward(url, body, headers)
+            if answered is not None:
+                status, payload, content_type = answered
+                self._send(status, payload, content_type)
+                return
+        request = parse_body(body, self.headers.get("Content-Encoding"))
         reply = reply_for(request)
         logger.warning(
             "action %s failed for a conversation; answered %s",
@@ -203,9 +243,11 @@ class FallbackHandler(BaseHTTPRequestHandler):
         pass  # no access log: nginx keeps one
 
 
-def make_server(host: str, port: int) -> ThreadingHTTPServer:
-    """A threaded server bound to `host`:`port` (port 0: any free port)."""
-    server = ThreadingHTTPServer((host, port), FallbackHandler)
+def make_server(host: str, port: int, upstream: Optional[str] = None) -> ThreadingHTTPServer:
+    """A threaded server bound to `host`:`port` (port 0: any free port); with `upstream`,
+    the proxy in front of that action server."""
+    handler = type("Handler", (FallbackHandler,), {"upstream": upstream})
+    server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
 
@@ -214,9 +256,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--upstream", help="action server webhook URL to proxy to")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    server = make_server(args.host, args.port)
+    server = make_server(args.host, args.port, args.upstream)
     logger.info("action fallback listening on %s:%s", args.host, args.port)
     try:
         server.serve_forever()

@@ -6,38 +6,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli import run
 from bot.cli.run import Services, demo_environment
 
 
-def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on(
-    monkeypatch, tmp_path
-):
-    started = []
-
-    class FakePopen:
-        def __init__(self, args, cwd=None, env=None, stdout=None, stderr=None):
-            started.append((args, env))
-
-        def poll(self):
-            return None
-
-    monkeypatch.setattr(run.subprocess, "Popen", FakePopen)
+def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on(tmp_path):
     env = demo_environment()
     env["RASA_TELEMETRY_ENABLED"] = "true"
     services = Services(Path("model.tar.gz"), env, config_dir=tmp_path)
-    services.start()
-    assert {args[1] if args[0].endswith("rasa") else args[-1] for args, _ in started} == {
-        "run",
-        "bot.console",
-        "bot.cli.worker",
-    }
-    assert len(started) == 4
-    assert all(e["RASA_TELEMETRY_ENABLED"] == "false" for _, e in started)
+    # supervisord runs with this environment and every service inherits it.
+    assert services.environment()["RASA_TELEMETRY_ENABLED"] == "false"
+    programs = services.programs(tmp_path / "endpoints.yml", tmp_path / "credentials.yml")
+    assert [p.name for p in programs] == [
+        "actions",
+        "action-fallback",
+        "rasa",
+        "frontdoor",
+        "console",
+        "worker",
+    ]
     # The console and the worker run through the log-masking launcher.
-    for args, _ in started:
-        if args[0] == sys.executable:
-            assert args[1:3] == ["-m", "bot.core.logging_setup"]
+    for program in programs:
+        if program.name in ("console", "worker"):
+            assert program.command[0] == sys.executable
+            assert program.command[1:3] == ["-m", "bot.core.logging_setup"]
 
 
 def test_the_demo_environment_turns_telemetry_off(monkeypatch):

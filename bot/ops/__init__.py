@@ -1,0 +1,1 @@
+"""Keeping the helpline up: supervised processes, their status, backups."""
