@@ -32,6 +32,7 @@ class LiveAssistant:
     database_url: str
     tracker_url: str
     env: Dict[str, str]
+    services: Any = None  # bot.cli.run.Services, for the tests that kill one
 
     def say(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[str]:
         """Send one message over the REST channel; the bot's texts in order."""
@@ -65,7 +66,8 @@ def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[
     except BaseException:
         services.stop()
         raise
-    return services, LiveAssistant(f"http://127.0.0.1:{rasa_port}", database_url, tracker_url, env)
+    url = f"http://127.0.0.1:{rasa_port}"
+    return services, LiveAssistant(url, database_url, tracker_url, env, services)
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,9 @@ def telegram_live(trained_model: Path, tmp_path_factory) -> Iterator[TelegramLiv
             tmp_path_factory.mktemp("live-telegram"),
             {"TELEGRAM_API_BASE_URL": api.base_url},
         )
-        yield TelegramLive(live.url, live.database_url, live.tracker_url, live.env, api)
+        yield TelegramLive(
+            live.url, live.database_url, live.tracker_url, live.env, services, bot_api=api
+        )
     finally:
         if services is not None:
             services.stop()

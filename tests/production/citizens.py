@@ -91,7 +91,12 @@ def same_messages(stored: List[str], sent: List[str]) -> bool:
 
 def synthetic_citizens(stack: Stack, n: int) -> List[Tuple[str, str]]:
     """(CNIC, issue date dd-mm-yyyy) of generated Kafaalat beneficiaries (not personas)."""
-    engine = create_engine(stack.layout.db_url, future=True)
+    return synthetic_citizens_at(stack.layout.db_url, n)
+
+
+def synthetic_citizens_at(database_url: str, n: int) -> List[Tuple[str, str]]:
+    """synthetic_citizens of the database at `database_url`."""
+    engine = create_engine(database_url, future=True)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
