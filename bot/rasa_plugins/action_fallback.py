@@ -54,9 +54,11 @@ FORGET: List[Dict[str, Any]] = [
     {"event": "followup", "name": "action_listen"},
 ]
 Event = Dict[str, Any]
-# Headers an action call carries to the action server (the body's encoding, a secret).
-FORWARDED_HEADERS = ("Content-Type", "Content-Encoding", "Authorization", "Accept-Encoding")
-UPSTREAM_TIMEOUT = 25.0
+# Headers of the connection, not of the action call (every other one, e.g. a secret,
+# goes on to the action server).
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host"}
+HOP_BY_HOP |= {"content-length", "proxy-connection", "trailer"}
+UPSTREAM_TIMEOUT = 10.0
 
 
 def slots_since_last_user(events: List[Event]) -> List[str]:
@@ -216,7 +218,7 @@ class FallbackHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         if self.upstream:
-            headers = {h: v for h in FORWARDED_HEADERS if (v := self.headers.get(h))}
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             query = self.path.partition("?")[2]  # e.g. a token Rasa sends in the URL
             url = f"{self.upstream}?{query}" if query else self.upstream
             answered = forward(url, body, headers)

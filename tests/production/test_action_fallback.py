@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
 import json
 import threading
+import urllib.error
 import urllib.request
 from typing import Iterator, List, Tuple
 
@@ -238,3 +240,55 @@ def test_server_answers_gzip_and_health(fallback_url: str) -> None:
     health = fallback_url.replace("/webhook", "/health")
     with urllib.request.urlopen(health, timeout=5) as r:
         assert r.status == 200
+
+
+class _ActionServer(http.server.BaseHTTPRequestHandler):
+    """An action server answering 400 for a form's rejected validation, 200 otherwise."""
+
+    seen: List[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append({"secret": self.headers.get("X-Action-Secret"), **body})
+        rejected = body.get("next_action", "").startswith("validate_")
+        payload = json.dumps({"error": "rejected"} if rejected else {"events": [], "responses": []})
+        self.send_response(400 if rejected else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_as_a_proxy_it_passes_answers_on_and_stands_in_when_the_server_is_down() -> None:
+    """The embedded default has no nginx: Rasa calls the action server through the fallback."""
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ActionServer)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = upstream.server_address[1]
+    proxy = make_server("127.0.0.1", 0, f"http://127.0.0.1:{port}/webhook")
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{proxy.server_address[1]}/webhook"
+
+    def call(action: str) -> Tuple[int, dict]:
+        body = json.dumps({"next_action": action, "tracker": {"events": []}}).encode()
+        headers = {"Content-Type": "application/json", "X-Action-Secret": "s3cret"}
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=15) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+
+    try:
+        assert call("action_ticket_status") == (200, {"events": [], "responses": []})
+        assert call("validate_verify_form") == (400, {"error": "rejected"})  # not an apology
+        assert _ActionServer.seen[0]["secret"] == "s3cret"  # headers reach the server
+        upstream.shutdown()
+        upstream.server_close()
+        status, reply = call("action_ticket_status")
+        assert status == 200 and reply["responses"] == [{"response": "utter_action_failed"}]
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
