@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 import threading
@@ -178,6 +179,8 @@ class Services:
         endpoints, credentials, enabled = write_rasa_files(self.config_dir, env)
         print(f"==> channels: {', '.join(enabled)}", flush=True)
         programs = self.programs(endpoints, credentials)
+        if self.supervisor.shutdown():  # left running by a make run that was killed
+            print("==> stopped the services an earlier run left behind", flush=True)
         self.supervisor = Supervisor(
             self.config_dir / "run", self.log_dir, programs, env.get("DATABASE_URL")
         )
@@ -245,12 +248,19 @@ class Services:
         self.supervisor.shutdown()
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     from bot.cli.chat import chat
     from bot.cli.setup import setup
     from bot.cli.train import ensure_model
 
     os.environ.update(FIXED_ENV)  # also for `rasa train`, which ensure_model starts
+    # A closed terminal or a plain `kill` stops the services too (the finally below).
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, _stop_on_signal)
     setup()
     model = ensure_model()
     services = Services(model)
