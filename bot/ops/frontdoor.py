@@ -32,20 +32,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs
 
+from bot.ops.httpserve import HOP_BY_HOP, serve, threaded_server
+
 logger = logging.getLogger(__name__)
 
 PUBLIC_PREFIXES = ("/webhooks/twilio/", "/webhooks/twilio_voice/", "/webhooks/telegram/")
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "host",
-    "content-length",
-}
 UPSTREAM_TIMEOUT = 120.0  # Rasa answers a message in seconds; a hung Rasa is "down"
 VOICE_WAIT_SECONDS = 15
 
@@ -242,17 +233,11 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
 def make_server(
     host: str, port: int, upstream: str, public_base_url: Optional[str] = None
 ) -> ThreadingHTTPServer:
-    handler = type(
-        "Handler",
-        (FrontDoorHandler,),
-        {
-            "upstream": upstream.rstrip("/"),
-            "public_base_url": public_base_url or f"http://{host}:{port}",
-        },
+    """The front door on `host`:`port` (0: any free port) for Rasa at `upstream`."""
+    public = public_base_url or f"http://{host}:{port}"
+    return threaded_server(
+        host, port, FrontDoorHandler, upstream=upstream.rstrip("/"), public_base_url=public
     )
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -263,17 +248,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True, help="Rasa's internal URL")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    public = get_settings().PUBLIC_BASE_URL
-    server = make_server(args.host, args.port, args.upstream, public)
-    logger.info("front door on %s:%s for %s", args.host, args.port, args.upstream)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    server = make_server(args.host, args.port, args.upstream, get_settings().PUBLIC_BASE_URL)
+    return serve(server, f"front door for {args.upstream}")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.ops.httpserve import HOP_BY_HOP, serve, threaded_server
+
 logger = logging.getLogger(__name__)
 
 APOLOGY = "utter_action_failed"
@@ -54,10 +56,6 @@ FORGET: List[Dict[str, Any]] = [
     {"event": "followup", "name": "action_listen"},
 ]
 Event = Dict[str, Any]
-# Headers of the connection, not of the action call (every other one, e.g. a secret,
-# goes on to the action server).
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host"}
-HOP_BY_HOP |= {"content-length", "proxy-connection", "trailer"}
 UPSTREAM_TIMEOUT = 10.0
 
 
@@ -248,10 +246,7 @@ class FallbackHandler(BaseHTTPRequestHandler):
 def make_server(host: str, port: int, upstream: Optional[str] = None) -> ThreadingHTTPServer:
     """A threaded server bound to `host`:`port` (port 0: any free port); with `upstream`,
     the proxy in front of that action server."""
-    handler = type("Handler", (FallbackHandler,), {"upstream": upstream})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return threaded_server(host, port, FallbackHandler, upstream=upstream)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -260,16 +255,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", help="action server webhook URL to proxy to")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    server = make_server(args.host, args.port, args.upstream)
-    logger.info("action fallback listening on %s:%s", args.host, args.port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve(make_server(args.host, args.port, args.upstream), "action fallback")
 
 
 if __name__ == "__main__":
