@@ -7,6 +7,7 @@ import importlib.util
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -111,7 +112,8 @@ def synthetic_citizens_at(database_url: str, n: int) -> List[Tuple[str, str]]:
             ).all()
     finally:
         engine.dispose()
-    return [(c, d.strftime("%d-%m-%Y")) for c, d in rows]
+    # SQLite gives the date back as text (YYYY-MM-DD), PostgreSQL as a date.
+    return [(c, date.fromisoformat(str(d)[:10]).strftime("%d-%m-%Y")) for c, d in rows]
 
 
 @dataclass
