@@ -13,8 +13,8 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from bot import db
 from bot.cli.setup import setup
+from bot.core import db
 from bot.core.settings import Settings
 from bot.ops.backup import BackupError, backup, read_keys, restore
 from bot.privacy.vault import CnicVault
