@@ -181,11 +181,8 @@ class Services:
         programs = self.programs(endpoints, credentials)
         if self.supervisor.shutdown():  # left running by a make run that was killed
             print("==> stopped the services an earlier run left behind", flush=True)
-        self.supervisor = Supervisor(
-            self.config_dir / "run", self.log_dir, programs, env.get("DATABASE_URL")
-        )
-        if self.supervisor.shutdown():  # left running by a make run that was killed
-            print("==> stopped the services an earlier run left behind", flush=True)
+        database = env.get("DATABASE_URL") or get_settings().DATABASE_URL
+        self.supervisor = Supervisor(self.config_dir / "run", self.log_dir, programs, database)
         self.supervisor.launch(env)
 
     def wait_ready(self, timeout: float = 600) -> None:
