@@ -82,10 +82,17 @@ def percentile(values: List[float], p: float) -> float:
 
 
 async def play(
-    session: aiohttp.ClientSession, url: str, messages: List[str], figures: Figures, run: str
+    session: aiohttp.ClientSession,
+    url: str,
+    messages: List[str],
+    figures: Figures,
+    run: str,
+    pause: float = 0.0,
 ) -> None:
     sender = f"load-{run}-{uuid.uuid4().hex[:10]}"
-    for text in messages:
+    for i, text in enumerate(messages):
+        if pause and i:
+            await asyncio.sleep(pause)  # the citizen reads the answer and types the next one
         start = time.perf_counter()
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as r:
@@ -111,17 +118,24 @@ async def user(
     figures: Figures,
     deadline: float,
     run: str,
+    pause: float = 0.0,
 ) -> None:
     while time.monotonic() < deadline:
         try:
             n = queue.get_nowait()
         except asyncio.QueueEmpty:
             return
-        await play(session, url, SCRIPTS[script](n), figures, run)
+        await play(session, url, SCRIPTS[script](n), figures, run, pause)
 
 
 async def run_load(
-    base_url: str, users: int, conversations: int, duration: float, script: str, warmup: int
+    base_url: str,
+    users: int,
+    conversations: int,
+    duration: float,
+    script: str,
+    warmup: int,
+    pause: float = 0.0,
 ) -> Tuple[Figures, float]:
     url = base_url.rstrip("/") + "/webhooks/rest/webhook"
     run = uuid.uuid4().hex[:6]
@@ -139,7 +153,10 @@ async def run_load(
         start = time.monotonic()
         deadline = start + duration
         await asyncio.gather(
-            *(user(session, url, script, queue, figures, deadline, run) for _ in range(users))
+            *(
+                user(session, url, script, queue, figures, deadline, run, pause)
+                for _ in range(users)
+            )
         )
         return figures, time.monotonic() - start
 
@@ -173,6 +190,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--duration", type=float, default=120, help="stop starting new ones after (s)")
     p.add_argument("--script", choices=sorted(SCRIPTS), default="madadgar")
     p.add_argument("--warmup", type=int, default=2, help="untimed conversations first")
+    p.add_argument("--pause", type=float, default=0.0, help="seconds between a user's messages")
     p.add_argument("--label", default="")
     args = p.parse_args(argv)
     if not _loopback(args.url):
@@ -180,7 +198,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.conversations > 5000 or args.users > 200 or args.duration > 900:
         p.error("bounded: at most 5000 conversations, 200 users, 900 s")
     figures, seconds = asyncio.run(
-        run_load(args.url, args.users, args.conversations, args.duration, args.script, args.warmup)
+        run_load(
+            args.url,
+            args.users,
+            args.conversations,
+            args.duration,
+            args.script,
+            args.warmup,
+            args.pause,
+        )
     )
     result = summary(figures, seconds)
     result.update(label=args.label, script=args.script, users=args.users, url=args.url)
