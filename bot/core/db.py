@@ -9,6 +9,7 @@ from typing import Iterator, Optional
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.core.settings import get_settings
 
@@ -17,7 +18,7 @@ Base = declarative_base()
 _engines: dict[str, Engine] = {}
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -34,8 +35,17 @@ def get_engine(url: Optional[str] = None) -> Engine:
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, future=True, connect_args={"timeout": 30})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            # SQLAlchemy 1.4 opens a new SQLite connection (and runs the pragmas) for every
+            # session unless told to pool; the action server opens several per message.
+            engine = create_engine(
+                url,
+                future=True,
+                poolclass=QueuePool,
+                pool_size=5,
+                max_overflow=10,
+                connect_args={"timeout": 30, "check_same_thread": False},
+            )
+            event.listen(engine, "connect", sqlite_pragmas)
         else:
             engine = create_engine(url, future=True, pool_pre_ping=True, pool_size=10)
         _engines[url] = engine

@@ -15,7 +15,12 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
     """Action server, language-aware NLG, SQL tracker store and (if set) Redis lock store."""
     url = make_url(settings.TRACKER_DB_URL)
     if url.get_backend_name() == "sqlite":
-        tracker: Dict[str, Any] = {"type": "SQL", "dialect": "sqlite", "db": url.database}
+        # the same store as PostgreSQL gets; on SQLite it also pools connections (WAL)
+        tracker: Dict[str, Any] = {
+            "type": "bot.rasa_plugins.tracker_store.ResilientSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": url.database,
+        }
     else:
         tracker = {
             # Rasa's SQLTrackerStore forgets a conversation when one read fails (a database
@@ -30,7 +35,9 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
             "login_db": url.database,
         }
     config: Dict[str, Any] = {
-        "action_endpoint": {"url": settings.ACTION_SERVER_URL},
+        # Only the form validators (validate_*) read the domain: Rasa sends the whole
+        # 55 kB domain with every other action call unless told not to.
+        "action_endpoint": {"url": settings.ACTION_SERVER_URL, "enable_selective_domain": True},
         "nlg": {"type": "bot.rasa_plugins.nlg.LanguageAwareNLG"},
         "tracker_store": tracker,
     }

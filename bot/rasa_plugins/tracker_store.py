@@ -28,6 +28,9 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
+
+from bot.core.db import sqlite_pragmas
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +51,16 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        options = create_engine_kwargs(url.render_as_string(hide_password=False))
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        if url.get_backend_name() == "sqlite":
+            # Rasa opens a new SQLite connection for every read and write (no pool) in
+            # rollback-journal mode; pooled WAL connections, like bot.db's, cost far less.
+            self.engine = sa.create_engine(
+                url, poolclass=QueuePool, connect_args={"timeout": 30, "check_same_thread": False}
+            )
+            sa.event.listen(self.engine, "connect", sqlite_pragmas)
+        else:
+            options = create_engine_kwargs(url.render_as_string(hide_password=False))
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.retry_seconds = float(retry_seconds)
 
