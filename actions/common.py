@@ -9,13 +9,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import offload
 from bot.assistant.replies import Reply
-from bot.core import logging_setup
+from bot.core import logging_setup, metrics
 from bot.language.i18n import conversation_language
 
 # Every action module imports this one, so the action server masks CNICs and phone
 # numbers in all its log records from the moment it loads the actions.
 logging_setup.install()
+metrics.serve()  # loopback /metrics when the action server has a METRICS_PORT
+offload.apply()  # actions (and their database calls) run off the server's event loop
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ rasa-sdk runs every action on the server's event loop; ours call the database
 synchronously (SQLAlchemy), so one commit waiting on the disk or on PostgreSQL held up
 every other conversation's action. `apply()` makes the executor run each whole action
 call (tracker parsing, the action, its database work) in a thread of the default pool,
-on that thread's own event loop. Database connections come from bot.db's pooled engines.
+on that thread's own event loop. Database connections come from bot.core.db's pooled engines.
 Applied when the action package is imported (actions/common.py).
 """
 

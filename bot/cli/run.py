@@ -170,7 +170,10 @@ class Services:
                 )
             ],
         }
-        return [p for name in self.components for p in catalogue[name]]
+        programs = [p for name in self.components for p in catalogue[name]]
+        for program in programs:
+            program.environment.update(self.metrics_env(program.name, self.env))
+        return programs
 
     def start(self) -> None:
         from bot.rasa_plugins.launch import write_rasa_files
@@ -184,6 +187,17 @@ class Services:
         database = env.get("DATABASE_URL") or get_settings().DATABASE_URL
         self.supervisor = Supervisor(self.config_dir / "run", self.log_dir, programs, database)
         self.supervisor.launch(env)
+
+    def metrics_env(self, name: str, env: Dict[str, str]) -> Dict[str, str]:
+        """Each process's own loopback /metrics port (bot.core.metrics), when enabled."""
+        from bot.core.settings import Settings
+
+        order = ("actions", "rasa", "console", "worker")
+        default = Settings.__fields__["METRICS_BASE_PORT"].default
+        base = int(env.get("METRICS_BASE_PORT") or default)
+        if not base or name not in order:
+            return {}
+        return {"METRICS_PORT": str(base + order.index(name))}
 
     def wait_ready(self, timeout: float = 600) -> None:
         deadline = time.time() + timeout

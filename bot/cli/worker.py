@@ -46,6 +46,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         escalation, delivery = scheduler.run_once()
         print(escalation, delivery)
         return 0
+    from bot.core import metrics
+
+    metrics.register_ticket_collector()
+    metrics.serve()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

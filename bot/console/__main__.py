@@ -40,6 +40,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (StartupRefused, RuntimeError) as exc:
         print(f"console: {exc}", file=sys.stderr)
         return 1
+    from bot.core import metrics
+
+    metrics.serve()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, ws="none", proxy_headers=True)
     return 0
 

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     CONSOLE_LOGIN_MAX_FAILURES: int = 5
     CONSOLE_LOGIN_LOCK_MINUTES: int = 15
 
+    # Prometheus /metrics on loopback: `make run` serves actions, Rasa, console, worker on
+    # this port and the next three (0: none); each process reads its own METRICS_PORT.
+    METRICS_BASE_PORT: int = 9150
+
     # Identity checks: wrong answers allowed per CNIC (and per sender) before a lock-out
     VERIFY_MAX_FAILURES: int = 3
     VERIFY_LOCK_HOURS: int = 24

@@ -46,11 +46,18 @@ class Program:
     startsecs: int = 5
     health_url: Optional[str] = None
     stopwaitsecs: int = 15
+    # Added to the shared environment for this process only (its METRICS_PORT).
+    environment: Dict[str, str] = field(default_factory=dict)
 
 
 def _escape(value: str) -> str:
     """supervisord interpolates %(name)s in its configuration values."""
     return value.replace("%", "%%")
+
+
+def _environment(values: Dict[str, str]) -> str:
+    """supervisord's KEY="value",... form."""
+    return ",".join(f'{k}="{v}"' for k, v in values.items())
 
 
 def _bin(name: str) -> str:
@@ -114,6 +121,11 @@ class Supervisor:
                 f"[program:{program.name}]",
                 f"command={_escape(shlex.join(program.command))}",
                 f"directory={_escape(str(ROOT))}",
+                *(
+                    [f"environment={_escape(_environment(program.environment))}"]
+                    if program.environment
+                    else []
+                ),
                 "autostart=true",
                 "autorestart=true",
                 f"startsecs={program.startsecs}",

@@ -67,6 +67,19 @@ class Layout:
     def action_ports(self) -> List[int]:
         return [self.base_port + 30 + i for i in range(self.action_replicas)]
 
+    def metrics_port(self, name: str) -> int:
+        """Loopback Prometheus /metrics of process `name` (rasa-N, actions-N, console, worker)."""
+        kind, _, index = name.partition("-")
+        offsets = {"rasa": 50, "actions": 60, "console": 70, "worker": 71}
+        return self.base_port + offsets[kind] + int(index or 0)
+
+    @property
+    def metrics_targets(self) -> Dict[str, int]:
+        """Every process's metrics port, for a Prometheus scrape configuration."""
+        names = [f"rasa-{i}" for i in range(self.rasa_replicas)]
+        names += [f"actions-{i}" for i in range(self.action_replicas)]
+        return {n: self.metrics_port(n) for n in names + ["console", "worker"]}
+
     # ------------------------------------------------------------ files
     @property
     def log_dir(self) -> Path:

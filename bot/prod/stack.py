@@ -80,7 +80,6 @@ class Stack:
         endpoints, credentials, _ = write_rasa_files(self.layout.var_dir, env)
         return endpoints, credentials
 
-    # ------------------------------------------------------------ steps
     def start_datastores(self) -> None:
         t = time.monotonic()
         if self.layout.database_url is None:
@@ -194,6 +193,9 @@ class Stack:
             progs.append(Program("console", self.console_command(), "staff console", 5, url))
         if worker:
             progs.append(Program("worker", [sys.executable, "-m", "bot.cli.worker"], "worker"))
+        for program in progs:  # each its own loopback /metrics port (bot.core.metrics)
+            if program.name.partition("-")[0] in ("rasa", "actions", "console", "worker"):
+                program.environment["METRICS_PORT"] = str(lay.metrics_port(program.name))
         return progs
 
     @property

@@ -49,6 +49,10 @@ def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[
     env = demo_environment()
     env.update(DATABASE_URL=database_url, TRACKER_DB_URL=tracker_url)
     env.update(extra_env)
+    if "METRICS_BASE_PORT" not in env:  # each live helpline its own /metrics ports
+        from tests.production.ports import free_base_port
+
+        env["METRICS_BASE_PORT"] = str(free_base_port(span=4))
     setup(database_url, synthetic_households=100)
     rasa_port, action_port = free_port(), free_port()
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"

@@ -6,8 +6,8 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import bot.nlg  # noqa: F401 - Rasa loads our NLG, which applies the speed-ups
-from bot.rasa_speedups import action_response_validator
+import bot.rasa_plugins.nlg  # noqa: F401 - Rasa loads our NLG, which applies the speed-ups
+from bot.rasa_plugins.action_validation import action_response_validator
 
 
 def test_a_valid_action_response_passes() -> None:

@@ -7,7 +7,7 @@ builds a new validator: about two thirds of the Rasa process's busy time under l
 checked, once; every response is still validated against the same schema, and an invalid
 one raises the same `ValidationError` with the same message.
 
-Applied when Rasa loads the project's NLG (`bot.nlg` imports this module), so every Rasa
+Applied when Rasa loads the project's NLG (`bot.rasa_plugins.nlg` imports this module), so every Rasa
 server started with our endpoints file has it; `apply()` is idempotent.
 """
 
