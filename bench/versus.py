@@ -35,9 +35,10 @@ from typing import Callable, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import percentile, run_load  # noqa: E402
 from bot.run import FIXED_ENV, Services, demo_environment  # noqa: E402
 from bot.settings import ROOT, VAR_DIR  # noqa: E402
+
+from bench.load import percentile, run_load  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "madadgar" / "bench"
 OUT = ROOT / "bench" / "out"
@@ -231,9 +232,10 @@ class Production:
     """A production stack (bot/prod) with `replicas` Rasa replicas and action servers."""
 
     def __init__(self, replicas: int, var_dir: Path) -> None:
+        from bot.train import ensure_model
+
         from bot.prod.layout import Layout
         from bot.prod.stack import DEFAULT_MODEL, Stack
-        from bot.train import ensure_model
 
         model = ensure_model()
         if not DEFAULT_MODEL.exists():
