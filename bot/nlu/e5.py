@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from typing import Any, Dict, List, Sequence, Text
 
 import numpy as np
@@ -28,8 +29,14 @@ DIMENSIONS = 384
 # 5,000-character message must not cost seconds.
 MAX_CHARS = 1000
 
+# Embeddings of recent texts, so no text is encoded twice while it is remembered: a
+# helpline hears the same short messages ("salam", "ji", "my payment has not come") all day.
+# The vector is the one the encoder gave for that text, so answers do not change.
+CACHE_SIZE = int(os.environ.get("MADADGAR_E5_CACHE", "4096"))
+
 _model: Any = None
 _lock = threading.Lock()
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def encoder(threads: int = 1) -> Any:
@@ -55,6 +62,25 @@ def embed(texts: Sequence[str], batch_size: int = 32, threads: int = 1) -> np.nd
         with _lock:
             out.append(np.atleast_2d(model.query(chunk)).astype(np.float32))
     return np.vstack(out)
+
+
+def embed_remembered(text: str, threads: int = 1) -> np.ndarray:
+    """The embedding of one message, encoded only if it is not among the recent ones.
+
+    Encoded alone, as every message at run time always was, so the vector is the same."""
+    key = text[:MAX_CHARS]
+    with _lock:
+        vector = _cache.get(key)
+        if vector is not None:
+            _cache.move_to_end(key)
+            return vector
+    vector = embed([key], threads=threads)[0]
+    if CACHE_SIZE:
+        with _lock:
+            _cache[key] = vector
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return vector
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -91,15 +117,18 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         pass
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: List[Message], remembered: bool = False) -> None:
         todo = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
         if not todo:
             return
-        vectors = embed(
-            [str(m.get(TEXT)) for m in todo],
-            int(self._config["batch_size"]),
-            int(self._config["num_threads"]),
-        ) * float(self._config["scale"])
+        threads = int(self._config["num_threads"])
+        if remembered:  # a citizen's message: recent texts are not encoded again
+            vectors = np.vstack([embed_remembered(str(m.get(TEXT)), threads) for m in todo])
+        else:  # training data: in batches, exactly as before
+            vectors = embed(
+                [str(m.get(TEXT)) for m in todo], int(self._config["batch_size"]), threads
+            )
+        vectors = vectors * float(self._config["scale"])
         alias = self._config["alias"]
         for message, vector in zip(todo, vectors, strict=True):
             tokens = len(message.get(TOKENS_NAMES[TEXT]))
@@ -109,7 +138,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             message.add_features(Features(vector[None, :], FEATURE_TYPE_SENTENCE, TEXT, alias))
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize(messages)
+        self._featurize(messages, remembered=len(messages) == 1)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
