@@ -120,6 +120,8 @@ class System:
     rounds: List[Dict[str, object]] = field(default_factory=list)
     # database work so far (statements, rows written, rows read), when it can be counted
     counters: Optional[Callable[[], Dict[str, float]]] = None
+    # processes worth a profile: name -> pid
+    named_pids: Callable[[], Dict[str, int]] = dict
 
 
 def build_reference(cache: Path = CACHE) -> Path:
@@ -216,7 +218,14 @@ class Embedded:
         (self.var_dir / "tracker.db").unlink(missing_ok=True)
         self.services.start()
         url = f"http://127.0.0.1:{self.services.rasa_port}"
-        return System("Madadgar", url, "madadgar", self.pids)
+        system = System("Madadgar", url, "madadgar", self.pids)
+        system.named_pids = self.named_pids
+        return system
+
+    def named_pids(self) -> Dict[str, int]:
+        return {
+            n: p.pid for n, p in zip(self.services.components, self.services.procs, strict=True)
+        }
 
     def wait(self) -> None:
         self.services.wait_ready()
@@ -411,6 +420,25 @@ def measure(systems: List[System], rounds: int, users: int, seconds: float, paus
             play_round(system, "paused", users, seconds * 1.5, pause)
 
 
+def profile(system: System, users: int, seconds: float, out_dir: Path, tag: str) -> None:
+    """One more busy round (not counted) with py-spy sampling Rasa and the action server."""
+    py_spy = shutil.which("py-spy") or _bin("py-spy")
+    targets = {n: p for n, p in system.named_pids().items() if n in ("rasa", "actions")}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    samplers = []
+    for name, pid in targets.items():
+        svg = out_dir / f"profile-{tag}-{name}.svg"
+        args = [py_spy, "record", "-p", str(pid), "-o", str(svg), "--nonblocking"]
+        args += ["--duration", str(int(seconds)), "--rate", "50"]
+        samplers.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    asyncio.run(run_load(system.url, users, 5000, seconds, system.script, warmup=0))
+    for sampler in samplers:
+        _, err = sampler.communicate(timeout=120)
+        if sampler.returncode:
+            print(f"py-spy failed: {err.decode()[-500:]}", file=sys.stderr)
+    print(f"profiles: {', '.join(f'{out_dir}/profile-{tag}-{n}.svg' for n in targets)}")
+
+
 def report(systems: List[System], mode: str, args: argparse.Namespace) -> Dict:
     reference = systems[0]
     out: Dict[str, object] = {
@@ -469,6 +497,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--users", type=int, default=20, help="concurrent conversations")
     p.add_argument("--pause", type=float, default=2.0, help="pause of the paused citizens (s)")
     p.add_argument("--cache", type=Path, default=CACHE, help="where the reference is built")
+    p.add_argument(
+        "--profile",
+        metavar="TAG",
+        help="after the rounds, profile Madadgar's Rasa and action server under load with "
+        "py-spy (pip install py-spy) into docs/profile-TAG-<process>.svg",
+    )
     args = p.parse_args(argv)
     os.environ.update(FIXED_ENV)
     reference = Reference(build_reference(args.cache), VAR_DIR / "bench")
@@ -482,6 +516,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             part.wait()
         measure(systems, args.rounds, args.users, args.seconds, args.pause)
         result = report(systems, args.mode, args)
+        if args.profile:
+            profile(systems[1], args.users, args.seconds, ROOT / "docs", args.profile)
     finally:
         for part in reversed(parts):
             part.stop()
