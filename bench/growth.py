@@ -25,10 +25,9 @@ from typing import Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import VAR_DIR  # noqa: E402
-
 from bench.load import PERSONAS  # noqa: E402
 from bench.versus import OUT, Embedded, cpu_seconds  # noqa: E402
+from bot.core.settings import VAR_DIR  # noqa: E402
 
 CYCLE = (
     "what is my payment status",

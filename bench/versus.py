@@ -35,10 +35,9 @@ from typing import Callable, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.run import FIXED_ENV, Services, demo_environment  # noqa: E402
-from bot.settings import ROOT, VAR_DIR  # noqa: E402
-
 from bench.load import percentile, run_load  # noqa: E402
+from bot.cli.run import FIXED_ENV, Services, demo_environment  # noqa: E402
+from bot.core.settings import ROOT, VAR_DIR  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "madadgar" / "bench"
 OUT = ROOT / "bench" / "out"
@@ -189,7 +188,7 @@ class Embedded:
     """The helpline as `make run` starts it, with its own databases under var/bench."""
 
     def __init__(self, var_dir: Path) -> None:
-        from bot.train import ensure_model
+        from bot.cli.train import ensure_model
 
         self.var_dir = var_dir
         var_dir.mkdir(parents=True, exist_ok=True)
@@ -208,8 +207,8 @@ class Embedded:
         )
 
     def start(self) -> System:
-        from bot.settings import reset_settings
-        from bot.setup_db import setup
+        from bot.cli.setup import setup
+        from bot.core.settings import reset_settings
 
         os.environ["DATABASE_URL"] = self.services.env["DATABASE_URL"]
         reset_settings()
@@ -241,8 +240,7 @@ class Production:
     """A production stack (bot/prod) with `replicas` Rasa replicas and action servers."""
 
     def __init__(self, replicas: int, var_dir: Path) -> None:
-        from bot.train import ensure_model
-
+        from bot.cli.train import ensure_model
         from bot.prod.layout import Layout
         from bot.prod.stack import DEFAULT_MODEL, Stack
 
