@@ -92,6 +92,7 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_ticket_state_deadline", "state", "deadline_at"),
         Index("ix_ticket_queue_state", "queue", "state"),
+        Index("ix_ticket_district_state_deadline", "district", "state", "deadline_at"),
         UniqueConstraint("number", name="uq_ticket_number"),
     )
 

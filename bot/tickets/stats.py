@@ -135,5 +135,5 @@ def _median(session: Session, scoped: Any, n: int) -> Optional[float]:
     middle = session.execute(
         scoped.with_only_columns(seconds).order_by(seconds).offset((n - 1) // 2).limit(2 - n % 2)
     ).scalars()
-    values = [float(v) for v in middle]
+    values = [round(float(v), 3) for v in middle]  # SQLite's julianday: to the millisecond
     return median(values) if values else None

@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 
-import actions.common  # noqa: F401 - loading the actions applies the offload
+from actions import offload
 
 
 class SlowDatabaseAction(Action):
@@ -37,7 +37,12 @@ def _call(sender: str) -> Dict[str, Any]:
     }
 
 
-def test_two_slow_actions_run_side_by_side_and_the_loop_stays_free():
+def test_the_embedded_sqlite_set_up_keeps_actions_on_the_loop():
+    assert offload.apply("sqlite:///var/madadgar.db") is False
+
+
+def test_two_slow_actions_run_side_by_side_and_the_loop_stays_free(monkeypatch):
+    monkeypatch.setattr(ActionExecutor, "run", offload.off_loop(ActionExecutor.run))
     executor = ActionExecutor()
     executor.register_action(SlowDatabaseAction)
     ticks: List[float] = []
