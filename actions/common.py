@@ -18,7 +18,7 @@ from bot.language.i18n import conversation_language
 # numbers in all its log records from the moment it loads the actions.
 logging_setup.install()
 metrics.serve()  # loopback /metrics when the action server has a METRICS_PORT
-offload.apply()  # actions (and their database calls) run off the server's event loop
+offload.apply()  # on PostgreSQL, actions and their database calls run off the event loop
 
 logger = logging.getLogger(__name__)
 
