@@ -222,15 +222,16 @@ class Embedded:
         return system
 
     def named_pids(self) -> Dict[str, int]:
-        return {
-            n: p.pid for n, p in zip(self.services.components, self.services.procs, strict=True)
-        }
+        found = {n: self.services.supervisor.pid(n) for n in ("rasa", "actions")}
+        return {n: p for n, p in found.items() if p}
 
     def wait(self) -> None:
         self.services.wait_ready()
 
     def pids(self) -> List[int]:
-        return [p.pid for p in self.services.procs]
+        """supervisord: every helpline process is its child (process_tree finds them)."""
+        pid = self.services.supervisor.table.pid("supervisord")
+        return [pid] if pid else []
 
     def stop(self) -> None:
         self.services.stop()

@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 import xmlrpc.client
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
