@@ -10,8 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import offload
+from bot.assistant import proof
 from bot.assistant.replies import Reply
 from bot.core import logging_setup, metrics
+from bot.core.conversations import TELEGRAM, vouched_phone
+from bot.core.conversations import channel_of as channel_of_conversation
 from bot.language.i18n import conversation_language
 
 # Every action module imports this one, so the action server masks CNICs and phone
@@ -43,11 +46,38 @@ def sender_phone(tracker: Tracker) -> Optional[str]:
 
 
 def verification_phone(tracker: Tracker) -> Optional[str]:
-    """The sender's phone as an identity factor: not on the voice line, where caller ID
-    can be spoofed; SMS/WhatsApp senders and shared Telegram contacts are vouched for."""
-    if channel_of(tracker) == "twilio_voice":
+    """The sender's phone as an identity factor, from the conversation id the channel set:
+    the Twilio-signed number of an SMS/WhatsApp conversation, or the contact a Telegram
+    user shared as her own (the connector puts it on that chat's messages). Never the
+    voice line's caller id (easily forged), nor a REST sender's claim."""
+    conversation = tracker.sender_id
+    if channel_of_conversation(conversation) == TELEGRAM:
+        for event in reversed(tracker.events):
+            if event.get("event") == "user" and event.get("input_channel") == "telegram":
+                phone = (event.get("metadata") or {}).get("phone")
+                if phone:
+                    return str(phone)
         return None
-    return sender_phone(tracker)
+    return vouched_phone(conversation)
+
+
+def verified_cnic(tracker: Tracker) -> Optional[str]:
+    """The CNIC (vault reference) this conversation has proved, or None.
+
+    Only the action server's signed proof counts (bot.assistant.proof), for this
+    conversation id and this CNIC: `verified` and `verified_cnic` alone are just slots.
+    """
+    cnic = tracker.get_slot("verified_cnic")
+    if cnic and proof.holds(tracker.get_slot("verified_token"), tracker.sender_id, str(cnic)):
+        return str(cnic)
+    return None
+
+
+def proof_renewed(tracker: Tracker, cnic: str) -> List[Dict[str, Any]]:
+    """The proof again with a fresh idle window, after a disclosure it allowed."""
+    from rasa_sdk.events import SlotSet
+
+    return [SlotSet("verified_token", proof.issue(tracker.sender_id, cnic))]
 
 
 def latest_text(tracker: Tracker) -> str:

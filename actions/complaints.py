@@ -17,6 +17,7 @@ from actions.common import (
     latest_text,
     read_cnic_slot,
     say,
+    verified_cnic,
 )
 from actions.tickets import answer_pending_confirmation
 from bot.assistant.complaints import (
@@ -25,7 +26,6 @@ from bot.assistant.complaints import (
     file_complaint,
     guess_category,
 )
-from bot.assistant.people import person_context
 from bot.assistant.replies import Reply
 from bot.core.db import session_scope
 
@@ -92,10 +92,9 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         category = tracker.get_slot("complaint_category")
         needed = ["cnic"]
         cnic = tracker.get_slot("cnic")
-        if cnic and not tracker.get_slot("district"):
-            with session_scope() as session:
-                if person_context(session, str(cnic)) is None:
-                    needed.append("district")
+        # Skipping the question for a registered CNIC would tell anyone it is registered.
+        if cnic and not tracker.get_slot("district") and verified_cnic(tracker) != cnic:
+            needed.append("district")
         if category == "deduction":
             needed += ["amount", "complaint_place"]
         elif category == "biometric_failure":
@@ -170,6 +169,8 @@ class ActionSubmitComplaint(Action):
             category=tracker.get_slot("complaint_category") or "other",
             description=tracker.get_slot("complaint_description") or "",
             cnic=tracker.get_slot("cnic"),
+            verified=bool(tracker.get_slot("cnic"))
+            and verified_cnic(tracker) == tracker.get_slot("cnic"),
             district=tracker.get_slot("district"),
             programme=tracker.get_slot("programme"),
             amount=int(amount) if amount and amount.isdigit() else None,

@@ -18,9 +18,11 @@ from actions.common import (
     latest_text,
     metadata_of,
     say,
+    verified_cnic,
 )
+from actions.tickets import tell_tickets
 from bot.assistant import identity
-from bot.assistant.complaints import ComplaintDraft, hand_off, ticket_status
+from bot.assistant.complaints import ComplaintDraft, hand_off
 from bot.assistant.handoff import dial_if_open
 from bot.assistant.info import office_location, programme_info
 from bot.core.db import session_scope
@@ -45,7 +47,8 @@ def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
     draft = ComplaintDraft(
         category=tracker.get_slot("complaint_category") or "other",
         description=f"[{reason}] " + " | ".join(_recent_user_texts(tracker)),
-        cnic=tracker.get_slot("verified_cnic") or tracker.get_slot("cnic"),
+        cnic=verified_cnic(tracker) or tracker.get_slot("cnic"),
+        verified=verified_cnic(tracker) is not None,
         district=tracker.get_slot("district"),
         programme=tracker.get_slot("programme"),
         language=context["language"],
@@ -154,9 +157,7 @@ class ActionHandleInform(Action):
                 return _set_language(dispatcher, str(choice))
         ticket = entity_value(tracker, "ticket_id")
         if ticket:
-            with session_scope() as session:
-                say(dispatcher, ticket_status(session, ticket, language_of(tracker)))
-            return []
+            return tell_tickets(dispatcher, tracker, ticket)
         if entity_value(tracker, "cnic"):
             # A CNIC on its own is how people ask 8171 for their status.
             return [SlotSet("pending_flow", "status"), FollowupAction("verify_form")]

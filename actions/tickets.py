@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, entity_value, language_of, latest_text, say
+from actions.common import (
+    channel_of,
+    entity_value,
+    language_of,
+    latest_text,
+    proof_renewed,
+    say,
+    verified_cnic,
+)
 from bot.assistant.complaints import (
     awaiting_confirmation,
     confirm,
@@ -33,11 +41,7 @@ class ValidateTicketForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        if (
-            not tracker.get_slot("ticket_id")
-            and tracker.get_slot("verified")
-            and tracker.get_slot("verified_cnic")
-        ):
+        if not tracker.get_slot("ticket_id") and verified_cnic(tracker):
             return []
         return domain_slots
 
@@ -62,17 +66,34 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        language = language_of(tracker)
         number = tracker.get_slot("ticket_id")
-        with session_scope() as session:
-            if number:
-                replies = ticket_status(session, str(number), language)
-            else:
-                replies = tickets_of_citizen(
-                    session, str(tracker.get_slot("verified_cnic")), language
-                )
-        say(dispatcher, replies)
-        return [SlotSet("ticket_id", None)]
+        return [SlotSet("ticket_id", None), *tell_tickets(dispatcher, tracker, number)]
+
+
+def tell_tickets(
+    dispatcher: CollectingDispatcher, tracker: Tracker, number: Optional[str]
+) -> List[EventType]:
+    """The ticket's status to its owner, a verified citizen's open tickets, or, to anyone
+    else, the identity check first (action_verified_answer then answers "ticket:<number>")."""
+    language = language_of(tracker)
+    cnic = verified_cnic(tracker)
+    with session_scope() as session:
+        if number:
+            replies, verify_first = ticket_status(
+                session, str(number), language, tracker.sender_id, cnic
+            )
+        elif cnic:
+            replies, verify_first = tickets_of_citizen(session, cnic, language), False
+        else:
+            replies, verify_first = [], True
+    say(dispatcher, replies)
+    events: List[EventType] = proof_renewed(tracker, cnic) if cnic else []
+    if verify_first:
+        events += [
+            SlotSet("pending_flow", f"ticket:{number}" if number else "status"),
+            FollowupAction("verify_form"),
+        ]
+    return events
 
 
 class ActionConfirmOrContinue(Action):

@@ -12,12 +12,15 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     language_of,
     latest_text,
+    proof_renewed,
     read_cnic_slot,
     say,
     verification_phone,
+    verified_cnic,
 )
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
+from bot.assistant.complaints import ticket_status
 from bot.core.db import session_scope
 
 FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
@@ -57,9 +60,9 @@ class ValidateVerifyForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         cnic = tracker.get_slot("cnic")
-        if tracker.get_slot("pending_flow") in ("not_found", "locked"):
+        if tracker.get_slot("pending_flow") == "locked":
             return []
-        if cnic and tracker.get_slot("verified") and tracker.get_slot("verified_cnic") == cnic:
+        if cnic and verified_cnic(tracker) == cnic:
             return []
         return domain_slots
 
@@ -102,16 +105,20 @@ class ActionVerifiedAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         flow = tracker.get_slot("pending_flow")
-        cnic = tracker.get_slot("verified_cnic")
+        cnic = verified_cnic(tracker)
         events: List[EventType] = [
             SlotSet("pending_flow", None),
             SlotSet("verification_answer", None),
         ]
-        if flow == "not_found":
+        if flow == "locked" or cnic is None:
             return events
-        if flow == "locked" or not tracker.get_slot("verified") or not cnic:
-            return events
+        events += proof_renewed(tracker, cnic)
         language = language_of(tracker)
+        if str(flow or "").startswith("ticket:"):  # a ticket asked before verifying
+            with session_scope() as session:
+                replies, _ = ticket_status(session, flow[7:], language, tracker.sender_id, cnic)
+            say(dispatcher, replies)
+            return events
         with session_scope() as session:
             asked = str(tracker.get_slot("complaint_description") or "")
             answer = status.answer(session, str(cnic), str(flow or "status"), language, asked)

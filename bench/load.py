@@ -25,6 +25,9 @@ from urllib.parse import urlparse
 
 import aiohttp
 
+from bot.channels.rest import token_header
+from bot.core.settings import get_settings
+
 # (CNIC, issue date as a citizen types it): demo personas with a Kafaalat instalment
 PERSONAS: Tuple[Tuple[str, str], ...] = (
     ("3230399000012", "12-03-2019"),
@@ -141,7 +144,11 @@ async def run_load(
     run = uuid.uuid4().hex[:6]
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=users + 2)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+    # The REST channel's token, from REST_CHANNEL_TOKEN (the stack's var/prod/secrets.env).
+    headers = token_header(get_settings().REST_CHANNEL_TOKEN)
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=connector, headers=headers
+    ) as session:
         if warmup:  # load lazily-built parts (first NLU/policy call, DB pools) before timing
             await asyncio.gather(
                 *(play(session, url, SCRIPTS[script](i), Figures(), run) for i in range(warmup))

@@ -1,5 +1,12 @@
 """Shared fixtures live in tests/auxil/; this file only registers them."""
 
+import os
+import secrets
+
+# The REST channel answers only callers with its token: one per test run, which the
+# servers the tests start inherit and bot.cli.chat.send (the tests' client) sends.
+os.environ.setdefault("REST_CHANNEL_TOKEN", "tests-" + secrets.token_urlsafe(32))
+
 pytest_plugins = [
     "tests.auxil.database",
     "tests.auxil.servers",

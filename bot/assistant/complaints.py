@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.assistant import identity
 from bot.assistant.categories import category_from_words
 from bot.assistant.format import day_text
 from bot.assistant.people import PersonContext, person_context
@@ -66,6 +67,9 @@ class ComplaintDraft:
     sender_id: Optional[str] = None
     phone: Optional[str] = None
     escalated: bool = False
+    # The conversation proved this CNIC: only then does the registry fill in the district,
+    # phone and programme (told back as the ticket's desk, they would betray the record).
+    verified: bool = False
 
 
 def _new_ticket(draft: ComplaintDraft, person: Optional[PersonContext]) -> tickets.NewTicket:
@@ -110,7 +114,7 @@ def file_complaint(
 ) -> List[Reply]:
     """Open (or join) the ticket. The caller commits before sending the replies."""
     _unvault(session, draft)
-    person = person_context(session, draft.cnic) if draft.cnic else None
+    person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
     params = ticket_params(result.ticket, draft.language)
@@ -125,21 +129,43 @@ def hand_off(
     """An escalated ticket for a person who asked for (or needs) a human."""
     draft.escalated = True
     _unvault(session, draft)
-    person = person_context(session, draft.cnic) if draft.cnic else None
+    person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
     return [Reply("utter_handoff", ticket_params(result.ticket, draft.language))]
 
 
-def ticket_status(session: Session, text: str, language: str) -> List[Reply]:
-    """Status, queue and last update of the ticket numbered in `text`."""
+def ticket_status(
+    session: Session,
+    text: str,
+    language: str,
+    conversation: str,
+    verified_cnic: Optional[str] = None,
+) -> Tuple[List[Reply], bool]:
+    """Status, queue and last update of the ticket numbered in `text`, told to its owner only.
+
+    The owner is the conversation that opened it, or a citizen verified as its CNIC.
+    Anyone else (and any number that is no ticket: saying so would confirm the others)
+    is asked to verify first; the second value is True then. Every look-up counts
+    against the sender (bot.assistant.identity.record_ticket_lookup): numbers are short
+    enough to walk.
+    """
     check = check_ticket_number(text)
     if not check.ok:
-        return [Reply("utter_ticket_bad_number")]
+        return [Reply("utter_ticket_bad_number")], False
+    if identity.ticket_lookups_exhausted(session, conversation):
+        return [Reply("utter_ticket_lookups_limited")], False
     ticket = tickets.get_ticket(session, check.number or "")
-    if ticket is None:
-        return [Reply("utter_ticket_not_found", {"ticket_id": check.number})]
-    return [Reply("utter_ticket_status", _status_params(ticket, language))]
+    cnic = real_cnic(session, verified_cnic) if verified_cnic else None
+    owner = ticket is not None and (
+        ticket.sender_id == conversation or (cnic is not None and ticket.cnic == cnic)
+    )
+    identity.record_ticket_lookup(session, conversation, owner)
+    if ticket is not None and owner:
+        return [Reply("utter_ticket_status", _status_params(ticket, language))], False
+    if cnic is not None:  # verified as someone else: no such ticket of hers
+        return [Reply("utter_ticket_not_found", {"ticket_id": check.number})], False
+    return [Reply("utter_ticket_verify_first", {"ticket_id": check.number})], True
 
 
 def _status_params(ticket: Ticket, language: str) -> dict:

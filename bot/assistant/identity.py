@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.assistant import proof
 from bot.assistant.models import VerificationAttempt
 from bot.assistant.replies import Reply, counted
 from bot.core.db import session_scope
@@ -76,45 +77,98 @@ def _failures_since(session: Session, column: Any, key: str, since: datetime) ->
     )
 
 
+def _sender_locked(session: Session, sender_id: str, since: datetime) -> bool:
+    key = _key(sender_id)
+    failures = _failures_since(session, VerificationAttempt.sender_key, key, since)
+    return failures >= get_settings().VERIFY_MAX_FAILURES_PER_SENDER
+
+
 def is_locked(session: Session, cnic: str, sender_id: str, now: Optional[datetime] = None) -> bool:
     """Too many wrong answers for this CNIC, or from this sender, within the lock window."""
     settings = get_settings()
     now = now or datetime.utcnow()
     since = now - timedelta(hours=settings.VERIFY_LOCK_HOURS)
     by_cnic = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
-    by_sender = _failures_since(session, VerificationAttempt.sender_key, _key(sender_id), since)
-    return (
-        by_cnic >= settings.VERIFY_MAX_FAILURES
-        or by_sender >= settings.VERIFY_MAX_FAILURES_PER_SENDER
+    return by_cnic >= settings.VERIFY_MAX_FAILURES or _sender_locked(session, sender_id, since)
+
+
+# Ticket look-ups share the attempts table under one marker instead of a CNIC's key: a
+# look-up refused (not the sender's ticket) counts like a wrong answer against the sender.
+_TICKET_LOOKUP = "ticket-lookup"
+
+
+def record_ticket_lookup(
+    session: Session, sender_id: str, allowed: bool, now: Optional[datetime] = None
+) -> None:
+    session.add(
+        VerificationAttempt(
+            cnic_key=_key(_TICKET_LOOKUP),
+            sender_key=_key(sender_id),
+            at=now or datetime.utcnow(),
+            ok=allowed,
+        )
     )
+    session.flush()
+
+
+def ticket_lookups_exhausted(
+    session: Session, sender_id: str, now: Optional[datetime] = None
+) -> bool:
+    """A locked sender, or too many ticket look-ups by number from it this hour."""
+    now = now or datetime.utcnow()
+    if _sender_locked(session, sender_id, now - timedelta(hours=get_settings().VERIFY_LOCK_HOURS)):
+        return True
+    lookups = session.execute(
+        select(func.count())
+        .select_from(VerificationAttempt)
+        .where(
+            VerificationAttempt.sender_key == _key(sender_id),
+            VerificationAttempt.cnic_key == _key(_TICKET_LOOKUP),
+            VerificationAttempt.at >= now - timedelta(hours=1),
+        )
+    ).scalar_one()
+    return int(lookups) >= get_settings().TICKET_LOOKUPS_PER_HOUR
 
 
 def _locked_outcome() -> Outcome:
     return Outcome(
         [Reply("utter_verification_locked", {"hours": get_settings().VERIFY_LOCK_HOURS})],
-        {"verification_answer": "locked", "verified": False, "pending_flow": "locked"},
+        {
+            "verification_answer": "locked",
+            "verified": False,
+            "verified_token": None,
+            "pending_flow": "locked",
+        },
     )
 
 
 def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> Outcome:
-    """After a valid CNIC: not in the registry, locked, verified by phone, or ask the factor.
+    """After a valid CNIC: locked, verified by the phone on record, or ask the second factor.
 
-    `cnic` may be the vault reference; the slots get back the value given.
+    Registered or not, every well-formed CNIC is asked the same question: a different
+    reply for a CNIC not in the registry would tell anyone who typed it whether the
+    family is a beneficiary. `cnic` may be the vault reference; the slots get it back.
     """
     given, cnic = cnic, real_cnic(session, cnic) or cnic
     result = verification.verify(session, cnic, phone=phone) if phone else None
     if result is not None and result.ok:
-        return Outcome(
-            [Reply("utter_verified_by_phone")], {"verified": True, "verified_cnic": given}
-        )
-    if verification.verify(session, cnic).status == "not_found":
-        return Outcome(
-            [Reply("utter_cnic_not_found")],
-            {"verified": False, "verified_cnic": None, "pending_flow": "not_found"},
-        )
+        return _verified("utter_verified_by_phone", sender_id, given)
     if is_locked(session, cnic, sender_id):
         return _locked_outcome()
-    return Outcome([], {"verified": False, "verified_cnic": None})
+    return Outcome([], {"verified": False, "verified_cnic": None, "verified_token": None})
+
+
+def _verified(response: str, sender_id: str, given: str) -> Outcome:
+    """Verified: the reply, and the signed proof the disclosing actions check."""
+    return Outcome(
+        [Reply(response)],
+        {
+            "verification_answer": "ok",
+            "verified": True,
+            "verified_cnic": given,
+            "verified_token": proof.issue(sender_id, given),
+        },
+    )
 
 
 def answer(
@@ -128,16 +182,14 @@ def answer(
     issue_date = verification.parse_date(text)
     if issue_date is None:
         return Outcome([Reply("utter_invalid_date")], {"verification_answer": None})
+    # A CNIC not in the registry is a wrong answer like any other: same reply, same count.
     result = verification.verify(session, cnic, issue_date=issue_date)
     session.add(
         VerificationAttempt(cnic_key=_key(cnic), sender_key=_key(sender_id), at=now, ok=result.ok)
     )
     session.flush()
     if result.ok:
-        return Outcome(
-            [Reply("utter_verified")],
-            {"verification_answer": "ok", "verified": True, "verified_cnic": given},
-        )
+        return _verified("utter_verified", sender_id, given)
     if is_locked(session, cnic, sender_id, now):
         return _locked_outcome()
     since = now - timedelta(hours=get_settings().VERIFY_LOCK_HOURS)

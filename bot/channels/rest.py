@@ -1,26 +1,60 @@
-"""The REST channel (terminal chat, tests) with CNICs vaulted before Rasa sees a message.
+"""The REST channel (terminal chat, tests): loopback callers with the token only, its own
+conversations (`rest:<sender>`), CNICs vaulted before Rasa sees a message.
 
-Same name and path as Rasa's stock `rest` (/webhooks/rest/webhook). `vaulted` wraps the
+Same name and path as Rasa's stock `rest` (/webhooks/rest/webhook). Rasa's takes the
+sender, the input channel and the metadata from the request body, so anyone who reached
+it could speak in an SMS citizen's conversation, claim her phone as metadata, and be
+verified by the phone on record. Here the sender only names a REST conversation, the
+channel is always `rest` and the body's metadata is dropped. `vaulted` wraps the
 `on_new_message` callback of any of our connectors the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+import hmac
+import ipaddress
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.channels.store import run_db
 from bot.core import logging_setup
+from bot.core.conversations import REST, conversation_id
+from bot.core.settings import get_settings
 from bot.privacy.vault import substitute_text
 
 # Rasa imports this module when it starts (credentials.yml always enables `rest`): from
 # then on every log record of the Rasa server is masked.
 logging_setup.install()
 
+logger = logging.getLogger(__name__)
+
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+TOKEN_HEADER = "Authorization"
+
+
+def token_header(token: str) -> Dict[str, str]:
+    """The header a REST client sends (bot.cli.chat, the tests)."""
+    return {TOKEN_HEADER: f"Bearer {token}"}
+
+
+def is_loopback(address: Optional[str]) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def may_send(request: Request, token: str) -> bool:
+    """A caller on this machine (the peer address, not a forwarded one) with the token."""
+    given = (request.headers.get(TOKEN_HEADER) or "").encode()
+    expected = token_header(token)[TOKEN_HEADER].encode()
+    return is_loopback(request.ip) and hmac.compare_digest(given, expected)
 
 
 def vaulted(on_new_message: OnNewMessage) -> OnNewMessage:
@@ -41,5 +75,32 @@ class VaultedRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> RestInput:
+        """Rasa builds every connector at start: the first place our code runs in it, so
+        Rasa refuses to start here with a placeholder secret outside demo mode."""
+        get_settings().check_production()
+        return cls()
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = req.json.get("sender")
+        return conversation_id(REST, str(sender)) if sender else None
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return None
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(vaulted(on_new_message))
+        bp = super().blueprint(vaulted(on_new_message))
+        token = get_settings().REST_CHANNEL_TOKEN
+
+        @bp.middleware("request")
+        async def loopback_with_token(request: Request) -> Optional[HTTPResponse]:
+            if request.method == "GET" or may_send(request, token):
+                return None  # GET is the connector's health check
+            logger.warning("Refused a REST message from %s", request.ip)
+            return response.json({"error": "unauthorised"}, status=401)
+
+        return bp

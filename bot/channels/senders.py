@@ -16,6 +16,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.channels import store
 from bot.channels.config import missing_settings, setting
+from bot.core.conversations import address_of
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings
 
@@ -233,7 +234,7 @@ class TwilioRestOutput(OutputChannel):
         return "twilio"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await asyncio.to_thread(self.sender.send, recipient_id, text)
+        await asyncio.to_thread(self.sender.send, address_of(recipient_id), text)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list, **kwargs: Any

@@ -28,6 +28,7 @@ from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.unanswered import apology, taken_over
+from bot.core.conversations import address_of, conversation_id
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import get_settings
 from bot.language.i18n import LANGUAGES
@@ -74,7 +75,7 @@ class TelegramOutput(OutputChannel):
         return CHANNEL
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        chat_id = int(recipient_id)
+        chat_id = int(address_of(recipient_id))
         text = str(message.get("text") or "")
         buttons = message.get("buttons") or message.get("quick_replies") or []
         custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
@@ -97,7 +98,7 @@ class TelegramOutput(OutputChannel):
             self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.bot.send_message(chat_id=int(recipient_id), text=text)
+        await self.bot.send_message(chat_id=int(address_of(recipient_id)), text=text)
         self.sent += 1
 
 
@@ -111,7 +112,7 @@ async def shared_phone(app: Any, chat_id: str) -> Optional[str]:
     latest Telegram message of this chat that carried it.
     """
     try:
-        tracker = await app.ctx.agent.tracker_store.retrieve(chat_id)
+        tracker = await app.ctx.agent.tracker_store.retrieve(conversation_id(CHANNEL, chat_id))
     except Exception:  # no agent (tests), store down: no phone, never fail
         return None
     for event in reversed(list(getattr(tracker, "events", None) or [])):
@@ -195,7 +196,9 @@ class TelegramInput(InputChannel):
             except Exception:
                 logger.exception("Could not handle Telegram update %s", update.update_id)
                 if chat:
-                    lang = await conversation_language(request.app, str(chat.id))
+                    lang = await conversation_language(
+                        request.app, conversation_id(CHANNEL, str(chat.id))
+                    )
                     try:
                         await self.bot.send_message(
                             chat_id=chat.id, text=say("channel_error", lang)
@@ -221,7 +224,7 @@ class TelegramInput(InputChannel):
         if message is None:
             return
         chat_id = str(message.chat_id)
-        lang = await conversation_language(app, chat_id)
+        lang = await conversation_language(app, conversation_id(CHANNEL, chat_id))
         if message.contact is not None:
             contact = message.contact
             if user is not None and contact.user_id == user.id:
@@ -280,7 +283,7 @@ class TelegramInput(InputChannel):
                 reply_markup=share_phone_keyboard(lang),
             )
             return
-        lang = await conversation_language(app, chat_id)
+        lang = await conversation_language(app, conversation_id(CHANNEL, chat_id))
         chat = query.message.chat if query.message else None
         metadata = await self._phone_metadata(app, chat, query.from_user)
         await self._to_assistant(data, chat_id, metadata, on_new_message, lang)
@@ -295,7 +298,13 @@ class TelegramInput(InputChannel):
     ) -> None:
         output = TelegramOutput(self.bot, language)
         await on_new_message(
-            UserMessage(text, output, chat_id, input_channel=CHANNEL, metadata=metadata)
+            UserMessage(
+                text,
+                output,
+                conversation_id(CHANNEL, chat_id),
+                input_channel=CHANNEL,
+                metadata=metadata,
+            )
         )
         if not output.sent and not taken_over(CHANNEL, chat_id):
             # Nothing came back (the assistant is down or failed): never silence.

@@ -25,6 +25,7 @@ from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
 from bot.channels.unanswered import apology_for, taken_over
+from bot.core.conversations import twilio_conversation_id
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
 
@@ -200,14 +201,16 @@ class TwilioMessagingInput(InputChannel):
             reply = claim.reply or await retries.wait_for_reply(CHANNEL, sid)
             if reply is None:  # still being answered: that answer goes to a closed request
                 text = form.get("Body") or ""
-                reply = twiml_messages([await apology_for(request.app, CHANNEL, sender, text)])
+                reply = twiml_messages(
+                    [await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), text)]
+                )
             return _xml(reply)
         try:
             twiml = await self._answer(request, form, sid, sender, on_new_message, claim.resumed)
         except Exception:
             logger.exception("Could not answer %s from %s", sid, mask_phone(phone_of(sender)))
             await run_db(store.release, CHANNEL, sid)
-            lang = await conversation_language(request.app, sender)
+            lang = await conversation_language(request.app, twilio_conversation_id(sender))
             return _xml(twiml_messages([say("channel_error", lang, CHANNEL)]))
         await run_db(store.save_reply, CHANNEL, sid, twiml)
         return _xml(twiml)
@@ -226,7 +229,7 @@ class TwilioMessagingInput(InputChannel):
         choices, more = await run_db(store.load_sender_state, CHANNEL, sender)
         if not text:
             if int(form.get("NumMedia") or 0) or form.get("Latitude"):
-                lang = await conversation_language(request.app, sender)
+                lang = await conversation_language(request.app, twilio_conversation_id(sender))
                 kind = say(
                     "channel_media_not_supported", lang, CHANNEL, voice_number=self.voice_number
                 )
@@ -243,14 +246,16 @@ class TwilioMessagingInput(InputChannel):
             )
             return twiml_messages(pages[:1])
         if sms_text.is_more_hint_word(text):  # "MORE" with nothing left to send
-            lang = await conversation_language(request.app, sender)
+            lang = await conversation_language(request.app, twilio_conversation_id(sender))
             return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
         typed = text
         text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
         collector = TwilioMessagingOutput()
         earlier = None
         if resumed:  # an earlier delivery died: did the message reach the conversation?
-            earlier = await retries.answered_in_conversation(request.app, sender, sid)
+            earlier = await retries.answered_in_conversation(
+                request.app, twilio_conversation_id(sender), sid
+            )
         if earlier is not None:
             collector.messages.extend(earlier)
         else:
@@ -258,7 +263,7 @@ class TwilioMessagingInput(InputChannel):
                 UserMessage(
                     text,
                     collector,
-                    sender,
+                    twilio_conversation_id(sender),
                     input_channel=CHANNEL,
                     message_id=sid,
                     metadata={
@@ -268,9 +273,9 @@ class TwilioMessagingInput(InputChannel):
                 )
             )
         if not collector.messages and not taken_over(CHANNEL, sender):
-            apology = await apology_for(request.app, CHANNEL, sender, typed)
+            apology = await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), typed)
             collector.messages.append({"text": apology})
-        lang = await conversation_language(request.app, sender, typed)
+        lang = await conversation_language(request.app, twilio_conversation_id(sender), typed)
         pages, new_choices = format_reply(collector.messages, whatsapp, lang, self.max_segments)
         now, rest = (pages, []) if whatsapp else (pages[:1], pages[1:])
         await run_db(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -46,6 +47,9 @@ def demo_environment() -> Dict[str, str]:
     if get_settings().DEMO_MODE:
         for key, value in DEMO_CHANNEL_ENV.items():
             env.setdefault(key, value)
+        # Fresh ones per run: nothing else on this machine knows them.
+        env.setdefault("ACTION_SERVER_SECRET", secrets.token_urlsafe(32))
+        env.setdefault("REST_CHANNEL_TOKEN", secrets.token_urlsafe(32))
     return env
 
 
@@ -107,6 +111,9 @@ class Services:
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.fallback_port}/webhook"
         env["CONSOLE_PORT"] = str(self.console_port)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # Rasa reads the action server's secret from its environment (the endpoints file
+        # only names the variable), so it must be there even when left at its default.
+        env.setdefault("ACTION_SERVER_SECRET", get_settings().ACTION_SERVER_SECRET)
         return env
 
     def programs(self, endpoints: Path, credentials: Path) -> List[Program]:
@@ -146,7 +153,10 @@ class Services:
                 Program(
                     "frontdoor",
                     [sys.executable, "-m", "bot.ops.frontdoor", "--port", str(self.rasa_port)]
-                    + ["--upstream", f"http://127.0.0.1:{self.rasa_internal_port}"],
+                    + ["--upstream", f"http://127.0.0.1:{self.rasa_internal_port}"]
+                    # Loopback unless EXPOSE_WEBHOOKS: then Twilio and Telegram reach the
+                    # channel webhooks; the front door keeps everything else loopback-only.
+                    + ["--host", "0.0.0.0" if get_settings().EXPOSE_WEBHOOKS else "127.0.0.1"],
                     TITLES["frontdoor"],
                     startsecs=2,
                     health_url=f"http://127.0.0.1:{self.rasa_port}/",
@@ -285,7 +295,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"Services restart by themselves; `madadgar status` shows them, logs in {services.log_dir}"
         )
         print("Try a demo persona from README.md. Type /quit to stop everything.\n")
-        chat(f"http://127.0.0.1:{services.rasa_port}")
+        chat(f"http://127.0.0.1:{services.rasa_port}", token=services.env["REST_CHANNEL_TOKEN"])
     except KeyboardInterrupt:
         pass
     finally:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 from typing import List, Optional
 
 from bot.core.db import session_factory
-from bot.core.settings import get_settings
+from bot.core.settings import InsecureSettings, get_settings
 from bot.language.i18n import Responses, load_responses
 from bot.tickets.scheduler import Scheduler
 
@@ -40,6 +41,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--once", action="store_true", help="one pass, then exit")
     parser.add_argument("--interval", type=float, default=None)
     args = parser.parse_args(argv)
+    try:
+        get_settings().check_production()
+    except InsecureSettings as refused:
+        print(refused, file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = build_scheduler(args.interval)
     if args.once:

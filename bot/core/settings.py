@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 from pydantic import BaseSettings
 
@@ -15,6 +16,13 @@ CONFIG_DIR = ROOT / "config"
 VAR_DIR = ROOT / "var"
 
 DEMO_PASSWORD = "demo"
+MIN_SECRET_BYTES = 32
+# Values that were never meant to guard anything: the defaults, the example files' words.
+PLACEHOLDER = re.compile(r"change-?me|dev-only|placeholder|example|^demo|secret$|^x+$", re.I)
+
+
+class InsecureSettings(RuntimeError):
+    """A secret is missing, a placeholder, too short or reused outside demo mode."""
 
 
 class Settings(BaseSettings):
@@ -32,7 +40,17 @@ class Settings(BaseSettings):
     # Rasa servers as seen by the console and the channels
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TOKEN: Optional[str] = None
+    # `make run` keeps Rasa on loopback. True binds all interfaces so Twilio and Telegram
+    # reach the channel webhooks directly (a real deployment puts nginx in front instead,
+    # docs/deploy.md). The REST channel answers loopback callers only either way.
+    EXPOSE_WEBHOOKS: bool = False
+    # The REST channel (terminal chat, tests) answers loopback callers with this token.
+    REST_CHANNEL_TOKEN: str = "dev-only-rest-channel-token"
     ACTION_SERVER_URL: str = "http://127.0.0.1:5055/webhook"
+    # Rasa sends it with every action call; the action server refuses calls without it.
+    ACTION_SERVER_SECRET: str = "dev-only-action-server-secret"
+    # Where the action server listens: loopback unless action servers run on other hosts.
+    ACTION_SERVER_HOST: str = "127.0.0.1"
 
     # Configuration files (amounts, routing, deadlines)
     PROGRAMMES_FILE: str = str(CONFIG_DIR / "programmes.yml")
@@ -91,8 +109,15 @@ class Settings(BaseSettings):
     VERIFY_MAX_FAILURES: int = 3
     VERIFY_LOCK_HOURS: int = 24
     VERIFY_MAX_FAILURES_PER_SENDER: int = 6
-    # Key for hashing CNICs in rate-limit tables (set per deployment)
+    # A verified conversation stays verified this long after its last answer (bot.assistant.proof)
+    VERIFY_IDLE_MINUTES: int = 30
+    # Ticket status look-ups by number allowed per sender per hour
+    TICKET_LOOKUPS_PER_HOUR: int = 10
+    # Key for hashing CNICs in rate-limit tables and vault references (set per deployment)
     HASH_KEY: str = "dev-only-hash-key"
+    # Key sealing the vaulted CNICs and channel state; outside demo mode it must be set
+    # and differ from HASH_KEY (demo mode derives it from HASH_KEY).
+    VAULT_KEY: Optional[str] = None
 
     # Staff Telegram alerts (off without a token); mode "polling" or "webhook"
     STAFF_TELEGRAM_BOT_TOKEN: Optional[str] = None
@@ -113,10 +138,56 @@ class Settings(BaseSettings):
         env_file = None
         case_sensitive = True
 
+    @property
+    def vault_key(self) -> str:
+        """The key sealing vaulted CNICs and channel state: VAULT_KEY (demo: HASH_KEY)."""
+        return self.VAULT_KEY or self.HASH_KEY
+
+    def secrets_in_use(self) -> Dict[str, Optional[str]]:
+        """Every secret this deployment runs with, by setting name: the channels' only
+        when the channel is enabled (a missing one keeps the channel off)."""
+        names = [
+            "HASH_KEY",
+            "VAULT_KEY",
+            "CONSOLE_SECRET_KEY",
+            "ACTION_SERVER_SECRET",
+            "REST_CHANNEL_TOKEN",
+        ]
+        if self.RASA_TOKEN is not None:
+            names.append("RASA_TOKEN")
+        if self.TWILIO_ACCOUNT_SID or self.TWILIO_AUTH_TOKEN:
+            names.append("TWILIO_AUTH_TOKEN")
+        if self.TELEGRAM_BOT_TOKEN or self.TELEGRAM_SECRET_TOKEN:
+            names += ["TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN"]
+        return {name: getattr(self, name) for name in names}
+
+    def secret_problems(self) -> List[str]:
+        """What is wrong with the secrets, one line per secret named (empty: all real)."""
+        problems: List[str] = []
+        seen: Dict[str, str] = {}
+        for name, value in self.secrets_in_use().items():
+            text = value or ""
+            if not text:
+                problems.append(f"{name} is not set")
+            elif text == self.__fields__[name].default or PLACEHOLDER.search(text):
+                problems.append(f"{name} is a default or placeholder value")
+            elif len(text.encode()) < MIN_SECRET_BYTES:
+                problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+            elif text in seen:
+                problems.append(f"{name} reuses the value of {seen[text]}")
+            seen.setdefault(text, name)
+        return problems
+
     def check_production(self) -> None:
-        """Refuse placeholder secrets outside demo mode."""
-        if not self.DEMO_MODE and self.CONSOLE_SECRET_KEY == "dev-only-change-me":
-            raise RuntimeError("CONSOLE_SECRET_KEY must be set outside demo mode")
+        """Outside demo mode, refuse to start with a default, placeholder, short or reused
+        secret, naming each one (every process calls this before it serves)."""
+        if self.DEMO_MODE:
+            return
+        problems = self.secret_problems()
+        if problems:
+            raise InsecureSettings(
+                "Refusing to start outside demo mode: " + "; ".join(problems) + "."
+            )
 
 
 @lru_cache(maxsize=1)

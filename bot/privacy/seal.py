@@ -2,7 +2,7 @@
 
 Some channel state holds what a caller keyed in or heard: the CNIC digits waiting for
 "press 1 to confirm", the prompt that read them back, the TwiML reply kept for Twilio's
-retries. Those columns are stored sealed with Fernet (key derived from HASH_KEY, its own
+retries. Those columns are stored sealed with Fernet (key derived from VAULT_KEY, its own
 HKDF label), so a copy of the database tables gives nobody a CNIC. Values written before
 sealing existed (no prefix) are read as they are.
 """
@@ -31,7 +31,7 @@ def seal(text: Optional[str]) -> Optional[str]:
     """`text` encrypted for storage (None and "" stay as they are)."""
     if not text:
         return text
-    token = _fernet(get_settings().HASH_KEY).encrypt(text.encode("utf-8"))
+    token = _fernet(get_settings().vault_key).encrypt(text.encode("utf-8"))
     return PREFIX + token.decode("ascii")
 
 
@@ -40,7 +40,7 @@ def unseal(stored: Optional[str]) -> Optional[str]:
     if not stored or not stored.startswith(PREFIX):
         return stored
     try:
-        return _fernet(get_settings().HASH_KEY).decrypt(stored[len(PREFIX) :].encode()).decode()
+        return _fernet(get_settings().vault_key).decrypt(stored[len(PREFIX) :].encode()).decode()
     except (InvalidToken, ValueError):
         logger.warning("Sealed channel state could not be opened: was HASH_KEY changed?")
         return None

@@ -3,10 +3,11 @@
 The channels call `substitute_text` on every incoming message, so the tracker store only
 ever holds references (``CNIC#…``); the actions' services call `real_cnic` when they need
 the digits (registry look-ups, the ticket, which staff must be able to read). The digits
-are kept sealed with Fernet under a key derived from HASH_KEY, in their own table, so a
+are kept sealed with Fernet under a key derived from VAULT_KEY, in their own table, so a
 copy of the tracker store or of the logs alone gives nobody a CNIC. Only valid CNICs are
 vaulted: a mistyped one stays as typed, so the assistant can say what is wrong with it.
-Changing HASH_KEY orphans existing references: conversations then ask for the CNIC again.
+References are keyed by HASH_KEY: changing it (or VAULT_KEY) orphans existing references,
+and conversations then ask for the CNIC again.
 """
 
 from __future__ import annotations
@@ -92,10 +93,16 @@ class CnicVault:
     call uses its own short transaction on the configured database.
     """
 
-    def __init__(self, session: Optional[Session] = None, key: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        session: Optional[Session] = None,
+        key: Optional[str] = None,
+        seal_key: Optional[str] = None,
+    ) -> None:
+        """`key` makes references (HASH_KEY); `seal_key` encrypts the digits (VAULT_KEY)."""
         self.session = session
         self.key = key or get_settings().HASH_KEY
-        self._seal = fernet_for(self.key)
+        self._seal = fernet_for(seal_key or key or get_settings().vault_key)
 
     @contextmanager
     def _db(self) -> Iterator[Session]:

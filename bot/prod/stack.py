@@ -18,7 +18,14 @@ from bot.prod.layout import LOCK_STORE_TYPE, Layout
 from bot.prod.procs import ProcessTable, wait_http
 from bot.rasa_plugins.launch import action_server_command, rasa_server_command, write_rasa_files
 
-SECRET_NAMES = ("RASA_TOKEN", "CONSOLE_SECRET_KEY", "HASH_KEY")
+SECRET_NAMES = (
+    "RASA_TOKEN",
+    "CONSOLE_SECRET_KEY",
+    "HASH_KEY",
+    "VAULT_KEY",
+    "ACTION_SERVER_SECRET",
+    "REST_CHANNEL_TOKEN",
+)
 DEFAULT_MODEL = ROOT / "models" / "madadgar.tar.gz"
 
 
@@ -69,7 +76,7 @@ class Stack:
                 "PUBLIC_BASE_URL": lay.url(lay.public_port),
                 "CONSOLE_HOST": lay.host,
                 "CONSOLE_PORT": str(lay.console_port),
-                "SANIC_HOST": lay.host,  # rasa_sdk binds here instead of 0.0.0.0
+                "ACTION_SERVER_HOST": lay.host,
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -118,7 +125,7 @@ class Stack:
 
     def action_server_command(self, index: int) -> List[str]:
         port = self.layout.action_ports[index]
-        return action_server_command(port)
+        return action_server_command(port, host=self.layout.host)
 
     def action_fallback_command(self) -> List[str]:
         lay = self.layout

@@ -9,6 +9,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.core.settings import Settings
+from bot.rasa_plugins.action_server import AUTH_HEADER, authorization_value
 
 
 def endpoints(settings: Settings) -> Dict[str, Any]:
@@ -36,8 +37,13 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
         }
     config: Dict[str, Any] = {
         # Only the form validators (validate_*) read the domain: Rasa sends the whole
-        # 55 kB domain with every other action call unless told not to.
-        "action_endpoint": {"url": settings.ACTION_SERVER_URL, "enable_selective_domain": True},
+        # 55 kB domain with every other action call unless told not to. The secret's
+        # variable name only goes into the file: Rasa expands it from its environment.
+        "action_endpoint": {
+            "url": settings.ACTION_SERVER_URL,
+            "enable_selective_domain": True,
+            "headers": {AUTH_HEADER: authorization_value("${ACTION_SERVER_SECRET}")},
+        },
         "nlg": {"type": "bot.rasa_plugins.nlg.LanguageAwareNLG"},
         "tracker_store": tracker,
     }

@@ -17,18 +17,27 @@ def rasa_bin() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def settings_of(env: Mapping[str, str]) -> Settings:
+    """The settings processes started with `env` read."""
+    return Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
+
+
 def write_rasa_files(directory: Path, env: Mapping[str, str]) -> Tuple[Path, Path, List[str]]:
     """endpoints.yml and credentials.yml for processes started with `env`, and the channels
     the credentials enable."""
-    settings = Settings(**{k: v for k, v in env.items() if k in Settings.__fields__})
+    settings = settings_of(env)
     endpoints = write_endpoints(directory / "endpoints.yml", settings)
     credentials = directory / "credentials.yml"
     enabled = write_credentials(credentials, settings)
     return endpoints, credentials, enabled
 
 
-def action_server_command(port: int) -> List[str]:
-    return [rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(port)]
+def action_server_command(port: int, host: Optional[str] = None) -> List[str]:
+    """Our action server (rasa_sdk's app behind ACTION_SERVER_SECRET), its logs masked;
+    it binds `host`, else ACTION_SERVER_HOST (127.0.0.1)."""
+    args = [sys.executable, "-m", "bot.core.logging_setup", "bot.rasa_plugins.action_server"]
+    args += ["--actions", "actions", "--port", str(port)]
+    return args + (["--host", host] if host else [])
 
 
 def rasa_server_command(

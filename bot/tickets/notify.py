@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.conversations import address_of
 from bot.core.identifiers import normalise_phone
 from bot.tickets.constants import OUTBOX_PENDING
 from bot.tickets.models import OutboxMessage, Ticket
@@ -36,7 +37,7 @@ def citizen_address(ticket: Ticket) -> Optional[Tuple[str, str]]:
         phone = ticket.phone or normalise_phone(ticket.sender_id or "")
         return ("twilio", phone) if phone else None
     if ticket.sender_id:
-        return ticket.channel, ticket.sender_id
+        return ticket.channel, address_of(ticket.sender_id)
     if ticket.phone:
         return "twilio", ticket.phone
     return None

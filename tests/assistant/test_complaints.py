@@ -12,6 +12,7 @@ from bot.assistant.complaints import (
     file_complaint,
     guess_category,
     resolution_answer,
+    ticket_status,
 )
 from bot.assistant.handoff import call_centre_open
 from bot.registry.personas import PERSONAS
@@ -85,7 +86,8 @@ def test_a_complaint_is_routed_by_the_registry_district_and_flags_the_vulnerable
     ensure_demo_registry(session, synthetic_households=0)
     biometric = next(p for p in PERSONAS if p.key == "biometric")
     replies = file_complaint(
-        session, ComplaintDraft("deduction", "agent cut 500", biometric.cnic, amount=500)
+        session,
+        ComplaintDraft("deduction", "agent cut 500", biometric.cnic, amount=500, verified=True),
     )
     session.commit()
     ticket = service.get_ticket(session, replies[0].params["ticket_id"])
@@ -98,3 +100,36 @@ def test_call_centre_hours_are_pakistan_time():
     assert call_centre_open(datetime(2026, 11, 26, 5, 0, tzinfo=timezone.utc))  # 10:00 PKT Thursday
     assert not call_centre_open(datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc))  # 17:00 PKT
     assert not call_centre_open(datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc))  # Sunday
+
+
+def _filed(session, sender: str) -> str:
+    ensure_demo_registry(session, synthetic_households=0)
+    paid = next(p for p in PERSONAS if p.key == "paid")
+    draft = ComplaintDraft("deduction", "agent cut 500", paid.cnic, amount=500)
+    draft.sender_id, draft.channel = sender, "twilio"
+    number = file_complaint(session, draft)[0].params["ticket_id"]
+    session.commit()
+    return number
+
+
+def test_a_ticket_is_told_to_the_conversation_that_opened_it(session):
+    number = _filed(session, "sms:+923006100012")
+    replies, verify_first = ticket_status(session, number, "en", "sms:+923006100012")
+    assert [r.response for r in replies] == ["utter_ticket_status"] and not verify_first
+
+
+def test_anyone_else_is_asked_to_verify_whether_the_ticket_exists_or_not(session):
+    number = _filed(session, "sms:+923006100012")
+    for asked in (number, "PCMS-00000000"):
+        replies, verify_first = ticket_status(session, asked, "en", "rest:stranger")
+        assert [r.response for r in replies] == ["utter_ticket_verify_first"] and verify_first
+
+
+def test_ticket_look_ups_are_limited_per_sender(session):
+    from bot.core.settings import get_settings
+
+    number = _filed(session, "sms:+923006100012")
+    for _ in range(get_settings().TICKET_LOOKUPS_PER_HOUR):
+        ticket_status(session, number, "en", "sms:+923006100012")
+    replies, _ = ticket_status(session, number, "en", "sms:+923006100012")
+    assert [r.response for r in replies] == ["utter_ticket_lookups_limited"]

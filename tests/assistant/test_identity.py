@@ -36,9 +36,23 @@ def test_another_phone_still_gets_the_question(registry):
     assert outcome.replies == [] and outcome.slots["verified"] is False
 
 
-def test_a_cnic_not_in_the_registry_is_told_how_to_register(registry):
-    outcome = identity.start(registry, ABSENT.cnic, None, "s4")
-    assert [r.response for r in outcome.replies] == ["utter_cnic_not_found"]
+def _steps(session, cnic: str, sender: str, answers: list) -> list:
+    """What each step told the person: the question (start), then each answer's reply."""
+    told = [[(r.response, r.params) for r in identity.start(session, cnic, None, sender).replies]]
+    for text in answers:
+        outcome = identity.answer(session, cnic, text, sender)
+        told.append([(r.response, r.params) for r in outcome.replies])
+    return told
+
+
+def test_a_cnic_not_in_the_registry_is_asked_and_answered_like_a_wrong_date(registry):
+    """No membership oracle: same question, same replies, same count, same lock-out."""
+    wrong = ["01-01-2001"] * (get_settings().VERIFY_MAX_FAILURES + 1)
+    absent = _steps(registry, ABSENT.cnic, "s4", wrong)
+    registered = _steps(registry, PAID.cnic, "s4b", wrong)
+    assert absent == registered
+    assert absent[0] == [] and absent[1][0][0] == "utter_verification_failed"
+    assert absent[-1][0][0] == "utter_verification_locked"
 
 
 def test_an_unreadable_date_does_not_count_as_a_wrong_answer(registry):

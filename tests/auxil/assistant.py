@@ -33,6 +33,7 @@ class LiveAssistant:
     tracker_url: str
     env: Dict[str, str]
     services: Any = None  # bot.cli.run.Services, for the tests that kill one
+    actions_url: str = ""  # the action server (only Rasa may call it: ACTION_SERVER_SECRET)
 
     def say(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[str]:
         """Send one message over the REST channel; the bot's texts in order."""
@@ -71,7 +72,9 @@ def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[
         services.stop()
         raise
     url = f"http://127.0.0.1:{rasa_port}"
-    return services, LiveAssistant(url, database_url, tracker_url, env, services)
+    live = LiveAssistant(url, database_url, tracker_url, services.env, services)
+    live.actions_url = f"http://127.0.0.1:{action_port}"
+    return services, live
 
 
 @pytest.fixture(scope="session")

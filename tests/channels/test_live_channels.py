@@ -183,7 +183,7 @@ def test_sms_payment_status_and_deduction_complaint_in_roman_urdu(live_assistant
     assert "Shikayat darj ho gayi" in done and not is_urdu_script(done)
     ticket = ticket_row(live_assistant.database_url, found.group())
     assert ticket["channel"] == "twilio"
-    assert ticket["sender_id"] == SHAZIA.phone
+    assert ticket["sender_id"] == f"sms:{SHAZIA.phone}"
     assert (ticket["category"], ticket["amount"]) == ("deduction", 500)
     assert ticket["district"] == "Muzaffargarh" and ticket["language"] == "roman_ur"
 
@@ -376,7 +376,7 @@ def test_telegram_language_button_own_contact_status_and_complaint(telegram_live
     assert found, done
     ticket = ticket_row(telegram_live.database_url, found.group())
     assert ticket["channel"] == "telegram"
-    assert ticket["sender_id"] == str(phone.chat_id)
+    assert ticket["sender_id"] == f"telegram:{phone.chat_id}"
     assert (ticket["category"], ticket["amount"]) == ("deduction", 500)
     assert ticket["language"] == "roman_ur"
 

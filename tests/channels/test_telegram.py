@@ -42,7 +42,7 @@ def test_a_message_reaches_the_assistant_and_the_reply_goes_out_through_the_bot(
     [received] = assistant.received
     assert (received.text, received.sender_id, received.input_channel) == (
         "meri qist",
-        "777",
+        "telegram:777",  # the conversation carries its channel
         "telegram",
     )
     assert request.sent() == [{"chat_id": 777, "text": "echo: meri qist"}]

@@ -51,7 +51,7 @@ def test_signed_message_reaches_the_assistant_with_the_phone_and_is_answered_in_
 ):
     assert texts(post(server, message("meri qist nahi aayi"))) == ["echo: meri qist nahi aayi"]
     [received] = assistant.received
-    assert received.sender_id == "+923001234567"
+    assert received.sender_id == "sms:+923001234567"
     assert received.input_channel == "twilio"
     assert received.metadata == {"phone": "+923001234567", "medium": "sms"}
 
@@ -116,7 +116,7 @@ def test_a_long_urdu_sms_reply_stays_within_the_segment_budget_and_more_gives_th
 ):
     sentence = "آپ کی کفالت کی قسط اس مہینے کی پندرہ تاریخ کے بعد جاری کی جائے گی۔ "
     assistant.replies = [{"text": sentence * 6}]
-    server.app.ctx.agent.languages["+923001234567"] = "ur"
+    server.app.ctx.agent.languages["sms:+923001234567"] = "ur"
     [first] = texts(post(server, message("qist", sid="SM1")))
     assert segment_count(first) <= 2  # SMS_MAX_SEGMENTS=2 in the test environment
     assert first.endswith("باقی کے لیے مزید لکھیں۔")

@@ -16,6 +16,7 @@ from bot.console.auth import (
 )
 from bot.console.models import StaffUser
 from bot.core.settings import Settings
+from tests.auxil.secrets import production_secrets
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -55,7 +56,7 @@ def test_unknown_queue_kinds_are_refused(session) -> None:  # type: ignore[no-un
 def test_production_refuses_demo_passwords(session, db_url) -> None:  # type: ignore[no-untyped-def]
     ensure_demo_staff(session)
     session.commit()
-    prod = Settings(DATABASE_URL=db_url, DEMO_MODE=False, CONSOLE_SECRET_KEY="s" * 40)
+    prod = Settings(DATABASE_URL=db_url, DEMO_MODE=False, **production_secrets())
     with pytest.raises(StartupRefused, match="agent-muzaffargarh"):
         check_startup(prod)
     for name in ("admin", "agent-muzaffargarh", "agent-quetta", "sup-muzaffargarh"):

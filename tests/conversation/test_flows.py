@@ -111,11 +111,12 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
 
 
 @pytest.mark.parametrize(
-    "persona, complaint, place, status_ask, human, script",
+    "persona, complaint, district, place, status_ask, human, script",
     [
         (
             "pmt_above",
             "retailer ne meri qist se 1000 rupay kaat liye",
+            "Muzaffargarh",
             "Alipur ki Madina dukaan par kal",
             "meri shikayat {t} ka kya bana",
             "kisi insaan se baat karwa do",
@@ -124,6 +125,7 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
         (
             "waitlisted",
             "ایجنٹ نے میرے پیسوں میں سے 1000 روپے کاٹ لیے",
+            "مظفرگڑھ",
             "علی پور کی مدینہ دکان پر کل",
             "میری شکایت {t} کا کیا بنا",
             "کسی انسان سے بات کروائیں",
@@ -132,6 +134,7 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
         (
             "taleemi_wazaif",
             "the agent cut 1000 rupees from my payment",
+            "Muzaffargarh",
             "at Madina store Alipur yesterday",
             "what is the status of my complaint {t}",
             "I want to talk to a real person",
@@ -140,13 +143,16 @@ def test_an_invalid_cnic_gets_a_clear_reply_in_the_users_language(live_assistant
     ],
 )
 def test_deduction_complaint_gets_a_committed_ticket_its_status_and_a_human(
-    live_assistant, persona, complaint, place, status_ask, human, script
+    live_assistant, persona, complaint, district, place, status_ask, human, script
 ):
     # One persona per language: a second deduction by the same CNIC would join the first.
     s = sender()
     asked = joined(live_assistant.say(s, complaint))
     assert asked, "the complaint got no reply"
     live_assistant.say(s, next(p for p in PERSONAS if p.key == persona).cnic)
+    # Not verified: the district is asked for a registered CNIC too (skipping it would
+    # tell anyone the CNIC is registered), and the ticket goes where she says.
+    live_assistant.say(s, district)
     replies = joined(live_assistant.say(s, place))
     found = TICKET.search(replies)
     assert found, f"no ticket number in {replies!r}"
@@ -156,9 +162,11 @@ def test_deduction_complaint_gets_a_committed_ticket_its_status_and_a_human(
     assert ticket["amount"] == 1000
     assert ticket["queue"] == "integrity:Muzaffargarh"
 
-    other = sender()
-    status = joined(live_assistant.say(other, status_ask.format(t=found.group())))
-    assert found.group() in status
+    status = joined(live_assistant.say(s, status_ask.format(t=found.group())))
+    assert found.group() in status, status  # told to the conversation that opened it
+    # Anyone else is asked to verify first, and learns nothing of the ticket.
+    stranger = joined(live_assistant.say(sender(), status_ask.format(t=found.group())))
+    assert found.group() not in stranger and "Muzaffargarh" not in stranger, stranger
 
     handoff = joined(live_assistant.say(s, human))
     escalated = TICKET.search(handoff)

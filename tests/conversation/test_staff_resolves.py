@@ -102,7 +102,7 @@ def test_supervisor_resolves_an_escalated_conversation_and_the_citizen_hears_it(
     deliver_pending(
         db.session_factory(live_assistant.database_url), {"rest": phone}, responses=all_responses()
     )
-    to_citizen = [text for recipient, text in phone.sent if recipient == citizen]
+    to_citizen = [text for recipient, text in phone.sent if recipient == f"rest:{citizen}"]
     assert any("Alipur campsite" in text for text in to_citizen), to_citizen
     assert any(number in text for text in to_citizen), (
         "the resolution asks her to confirm, naming the ticket"

@@ -39,6 +39,7 @@ def test_deduction_complaint_escalates_notifies_in_roman_urdu_and_reopens_one_le
         "salam, agent ne meri qist mein se 500 rupay kaat liye aur bola ke ye uski fees hai",
     )
     live_assistant.say(citizen, CITIZEN.cnic)
+    live_assistant.say(citizen, "Muzaffargarh")  # not verified: the district is asked
     reply = "\n".join(live_assistant.say(citizen, "Alipur bazar wali dukaan par, parson"))
     number = re.search(r"PCMS-\d{8}", reply).group()
 
@@ -76,7 +77,7 @@ def test_deduction_complaint_escalates_notifies_in_roman_urdu_and_reopens_one_le
     ]
     kinds = [m.response for m in notices]
     assert "utter_notify_ticket_escalated" in kinds and "utter_notify_resolved_confirm" in kinds
-    assert all(m.language == "roman_ur" and m.recipient == citizen for m in notices)
+    assert all(m.language == "roman_ur" and m.recipient == f"rest:{citizen}" for m in notices)
     assert all(is_roman(t) for t in texts), texts
 
     answer = "\n".join(live_assistant.say(citizen, "nahi hua, paise abhi tak wapis nahi mile"))

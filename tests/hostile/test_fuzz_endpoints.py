@@ -20,6 +20,8 @@ from typing import List
 import httpx
 import pytest
 
+from bot.channels.rest import token_header
+from bot.core.settings import get_settings
 from bot.registry.personas import PERSONAS
 from tests.privacy.phones import SignedPhone
 
@@ -55,9 +57,11 @@ def is_urdu_script(text: str) -> bool:
 def post_rest(url: str, sender: str, message: str) -> tuple[int, List[str]]:
     # ensure_ascii keeps lone surrogates as JSON escapes, as a buggy client would send them
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
+    headers = {
+        "Content-Type": "application/json",
+        **token_header(get_settings().REST_CHANNEL_TOKEN),
+    }
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=120) as response:
         replies = json.loads(response.read().decode() or "[]")
         return response.status, [r.get("text") or "" for r in replies if r.get("text")]
@@ -110,6 +114,7 @@ def test_html_in_a_complaint_is_stored_as_typed_and_shown_escaped(live_assistant
     url = live_assistant.url
     post_rest(url, sender, f"the shopkeeper took 1000 rupees from my money {SCRIPT}")
     post_rest(url, sender, HUSBAND.cnic)
+    post_rest(url, sender, "Muzaffargarh")  # not verified: the district is asked
     _, replies = post_rest(url, sender, f"Alipur {SCRIPT} store {SQL}")
     number = TICKET.search("\n".join(replies))
     assert number, replies

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from bot.channels.rest import VaultedRestInput
+from bot.channels.rest import VaultedRestInput, token_header
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
+from bot.core.settings import get_settings
 from bot.privacy.reference import REFERENCE
 from bot.privacy.vault import CnicVault
 from tests.channels.conftest import PUBLIC, SECRET, TOKEN, assistant, channel_env, live  # noqa: F401
@@ -66,7 +67,9 @@ def test_rest_keeps_a_mistyped_cnic_as_typed(channel_env, live, assistant):  # n
     server = live([VaultedRestInput()])
     url = server.url + "/webhooks/rest/webhook"
     for text in (f"{CNIC} aur 32303-990000-1", "no digits at all"):
-        assert httpx.post(url, json={"sender": "t1", "message": text}).status_code == 200
+        body = {"sender": "t1", "message": text}
+        headers = token_header(get_settings().REST_CHANNEL_TOKEN)
+        assert httpx.post(url, json=body, headers=headers).status_code == 200
     first, second = assistant.received
     assert first.text.endswith(" aur 32303-990000-1")
     the_reference_of(first.text)

@@ -24,9 +24,9 @@ def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on
         "console",
         "worker",
     ]
-    # The console and the worker run through the log-masking launcher.
+    # The action server, the console and the worker run through the log-masking launcher.
     for program in programs:
-        if program.name in ("console", "worker"):
+        if program.name in ("actions", "console", "worker"):
             assert program.command[0] == sys.executable
             assert program.command[1:3] == ["-m", "bot.core.logging_setup"]
 

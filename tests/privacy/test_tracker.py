@@ -55,7 +55,9 @@ def test_a_complaint_leaves_only_references_in_the_tracker(live_assistant):
     number = TICKET.search(done)
     assert number, done
 
-    rows = [r for r in tracker_rows(live_assistant.tracker_url) if r["sender_id"] == sender]
+    rows = [
+        r for r in tracker_rows(live_assistant.tracker_url) if r["sender_id"] == f"rest:{sender}"
+    ]
     assert rows
     assert not any(PAID.cnic in flat(r["data"]) for r in rows)
     user_texts = [r["event"].get("text") or "" for r in rows if r["event"].get("event") == "user"]
@@ -78,6 +80,6 @@ def test_urdu_digits_over_sms_are_vaulted_too_and_mistakes_still_explained(live_
     asked = phone.send_text(dashed(PAID.cnic).translate(URDU))
     assert "date of issue" in " ".join(asked) or "تاریخ" in " ".join(asked), asked
     rows = [
-        r for r in tracker_rows(live_assistant.tracker_url) if r["sender_id"] == "+923219876543"
+        r for r in tracker_rows(live_assistant.tracker_url) if r["sender_id"] == "sms:+923219876543"
     ]
     assert rows and not any(PAID.cnic in flat(r["data"]) for r in rows)

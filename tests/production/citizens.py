@@ -15,6 +15,8 @@ import aiohttp
 import requests
 from sqlalchemy import create_engine, text
 
+from bot.channels.rest import token_header
+from bot.core.settings import get_settings
 from bot.prod.stack import Stack
 
 # The conversation bench/load.py plays, so the tests load the stack the way it is measured.
@@ -30,12 +32,18 @@ APOLOGY_UR = "معذرت"
 TICKET = re.compile(r"PCMS-\d{8}")
 
 
+def rest_headers() -> Dict[str, str]:
+    """The REST channel's token (the stack runs with the tests' REST_CHANNEL_TOKEN)."""
+    return token_header(get_settings().REST_CHANNEL_TOKEN)
+
+
 def say(stack: Stack, sender: str, message: str, timeout: float = 60) -> List[str]:
     """One message through the internal nginx port; the bot's texts."""
     lay = stack.layout
     r = requests.post(
         lay.url(lay.internal_port, "/webhooks/rest/webhook"),
         json={"sender": sender, "message": message},
+        headers=rest_headers(),
         timeout=timeout,
     )
     r.raise_for_status()
@@ -46,7 +54,7 @@ def tracker(stack: Stack, sender: str) -> Dict[str, Any]:
     """The conversation through the Rasa HTTP API, with the stack's token."""
     lay = stack.layout
     r = requests.get(
-        lay.url(lay.internal_port, f"/conversations/{sender}/tracker"),
+        lay.url(lay.internal_port, f"/conversations/rest:{sender}/tracker"),
         params={"token": stack.secrets()["RASA_TOKEN"], "include_events": "ALL"},
         timeout=30,
     )
@@ -146,7 +154,7 @@ async def play(
         for _ in range(attempts):
             try:
                 async with session.post(
-                    url, json={"sender": played.sender, "message": message}
+                    url, json={"sender": played.sender, "message": message}, headers=rest_headers()
                 ) as r:
                     body = await r.json(content_type=None) if r.status == 200 else None
                     status = r.status
