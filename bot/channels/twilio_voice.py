@@ -30,7 +30,7 @@ from bot.channels.voice_text import (
 )
 from bot.core.identifiers import mask_phone
 from bot.core.settings import Settings, get_settings
-from bot.nlu.spoken import answer_is
+from bot.nlu.spoken import answer_is, lexicon, voice_words
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ class TwilioVoiceInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         on_new_message = vaulted(on_new_message)  # the tracker gets CNIC references only
+        lexicon(), voice_words()  # read the word lists now, not during a caller's first turn
         bp = Blueprint("madadgar_twilio_voice", __name__)
 
         @bp.route("/", methods=["GET"])

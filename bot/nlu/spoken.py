@@ -58,9 +58,15 @@ def _words(raw: object) -> frozenset:
 
 
 @lru_cache(maxsize=1)
+def _data() -> Dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(WORDS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The word lists, loaded once."""
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    data = _data()
     return Lexicon(
         numbers=_table(data["numbers"]),  # type: ignore[arg-type]
         tens=_words(data["tens"]),
@@ -83,7 +89,7 @@ def lexicon() -> Lexicon:
 def voice_words() -> Dict[str, Dict]:
     """The `say:`, `hints:` and `screen_only:` sections: how the voice line speaks, what
     it expects to hear, and what it must never say."""
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    data = _data()
     return {key: data.get(key) or {} for key in ("say", "hints", "screen_only")}
 
 
