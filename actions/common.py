@@ -112,12 +112,6 @@ def conversation_context(tracker: Tracker) -> Dict[str, Any]:
     }
 
 
-def slots_reset(names: List[str]) -> List[Dict[str, Any]]:
-    from rasa_sdk.events import SlotSet
-
-    return [SlotSet(n, None) for n in names]
-
-
 def read_cnic_slot(
     dispatcher: CollectingDispatcher, tracker: Tracker, slot_value: Any
 ) -> Optional[str]:

@@ -41,9 +41,3 @@ def missing_settings(channel: str, settings: Optional[Settings] = None) -> List[
 
 
 CHANNELS = ("twilio", "twilio_voice", "telegram")
-
-
-def enabled_channels(settings: Optional[Settings] = None) -> List[str]:
-    """The channels whose settings are all present."""
-    settings = settings or get_settings()
-    return [c for c in CHANNELS if not missing_settings(c, settings)]

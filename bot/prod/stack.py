@@ -265,7 +265,7 @@ class Stack:
         """Start everything not already running; returns the URLs to print."""
         if self.model is None or not Path(self.model).exists():
             raise RuntimeError(
-                f"no trained model at {self.model}: the lead trains models/madadgar.tar.gz"
+                f"no trained model at {self.model}: run `madadgar train` first"
             )
         lay = self.layout
         started = time.monotonic()

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from bot.tickets import notify
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import (
-    ACTIVE_STATES,
     ASSIGNED,
     AWAITING_CITIZEN,
     CLOSED,
@@ -302,8 +301,3 @@ def refer_to_ombudsman(
     )
     log.info("ticket %s referred to the Ombudsman as %s", ticket.number, reference)
     return referral
-
-
-def is_active(ticket: Ticket) -> bool:
-    """The office owes the next step (the deadline clock runs)."""
-    return ticket.state in ACTIVE_STATES
