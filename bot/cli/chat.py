@@ -96,8 +96,8 @@ def deliver_to_terminal(sender: str) -> int:
 
     from sqlalchemy import select
 
-    from bot.cli.worker import all_responses
     from bot.core.db import session_scope
+    from bot.language.i18n import load_responses
     from bot.tickets.models import OutboxMessage
     from bot.tickets.outbox import deliver_one
 
@@ -117,7 +117,7 @@ def deliver_to_terminal(sender: str) -> int:
         )
         for message_id in ids:
             if deliver_one(
-                session, message_id, {"rest": TerminalSender(sender)}, now, all_responses()
+                session, message_id, {"rest": TerminalSender(sender)}, now, load_responses()
             ):
                 delivered += 1
     return delivered

@@ -11,17 +11,8 @@ from typing import List, Optional
 
 from bot.core.db import session_factory
 from bot.core.settings import InsecureSettings, get_settings
-from bot.language.i18n import Responses, load_responses
+from bot.language.i18n import load_responses
 from bot.tickets.scheduler import Scheduler
-
-
-def all_responses() -> Responses:
-    """Domain responses plus any notification texts not yet merged into the domain."""
-    from bot.tickets.outbox import notification_responses
-
-    merged = dict(notification_responses())
-    merged.update(load_responses())
-    return merged
 
 
 def build_scheduler(interval: Optional[float] = None) -> Scheduler:
@@ -32,7 +23,7 @@ def build_scheduler(interval: Optional[float] = None) -> Scheduler:
         session_factory(),
         interval_seconds=interval,
         senders=build_senders(settings),
-        responses=all_responses(),
+        responses=load_responses(),
     )
 
 

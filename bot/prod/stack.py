@@ -264,9 +264,7 @@ class Stack:
     def up(self, seed: bool = True, console: bool = True, worker: bool = True) -> Dict[str, str]:
         """Start everything not already running; returns the URLs to print."""
         if self.model is None or not Path(self.model).exists():
-            raise RuntimeError(
-                f"no trained model at {self.model}: run `madadgar train` first"
-            )
+            raise RuntimeError(f"no trained model at {self.model}: run `madadgar train` first")
         lay = self.layout
         started = time.monotonic()
         self.model = self.stage_model(Path(self.model))

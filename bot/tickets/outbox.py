@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Callable, List, Mapping, Optional, Protocol
 
 from sqlalchemy import select
@@ -21,7 +20,6 @@ from bot.tickets.notify import message_params
 
 log = logging.getLogger(__name__)
 
-NOTIFICATIONS_FILE = Path(__file__).with_name("notifications.yml")
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
 # After this many failed attempts the message is marked "failed" (shown to staff)
@@ -40,11 +38,6 @@ class DeliverySummary:
     sent: List[int] = field(default_factory=list)
     failed: List[int] = field(default_factory=list)
     waiting_for_sender: int = 0
-
-
-def notification_responses() -> Responses:
-    """The notification texts (until they are merged into domain.yml)."""
-    return load_responses(str(NOTIFICATIONS_FILE))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -144,7 +137,7 @@ def deliver_pending(
 ) -> DeliverySummary:
     """Send every due message whose channel has a sender; each in its own transaction."""
     now = now or utcnow()
-    responses = responses or notification_responses()
+    responses = responses or load_responses()
     summary = DeliverySummary()
     channels = sorted(senders)
     with session_factory() as session:

@@ -12,10 +12,10 @@ from typing import List, Tuple
 import pytest
 import uvicorn
 
-from bot.cli.worker import all_responses
 from bot.console.app import create_app
 from bot.core import db
 from bot.core.settings import Settings
+from bot.language.i18n import load_responses
 from bot.registry.personas import PERSONAS
 from bot.tickets.outbox import deliver_pending
 from tests.auxil.assistant import free_port
@@ -100,7 +100,7 @@ def test_supervisor_resolves_an_escalated_conversation_and_the_citizen_hears_it(
 
     phone = Capture()
     deliver_pending(
-        db.session_factory(live_assistant.database_url), {"rest": phone}, responses=all_responses()
+        db.session_factory(live_assistant.database_url), {"rest": phone}, responses=load_responses()
     )
     to_citizen = [text for recipient, text in phone.sent if recipient == f"rest:{citizen}"]
     assert any("Alipur campsite" in text for text in to_citizen), to_citizen

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.core import db
-from bot.language.i18n import render
+from bot.language.i18n import load_responses, render
 from bot.registry.personas import PERSONAS
 from bot.tickets import service
 from bot.tickets.escalation import run_escalation_pass
 from bot.tickets.models import OutboxMessage, TicketEvent
-from bot.tickets.outbox import notification_responses
 
 pytestmark = pytest.mark.model
 
@@ -70,7 +69,7 @@ def test_deduction_complaint_escalates_notifies_in_roman_urdu_and_reopens_one_le
             m.response,
             m.language,
             m.channel,
-            responses=notification_responses(),
+            responses=load_responses(),
             **json.loads(m.params or "{}"),
         )
         for m in notices

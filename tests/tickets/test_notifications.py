@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.i18n import render
+from bot.language.i18n import load_responses, render
 from bot.tickets.notify import RESPONSES
-from bot.tickets.outbox import notification_responses
 
 PARAMS = dict(
     ticket_id="PCMS-12345674", deadline="14-03-2025", reference="WM-12345674", days=30, text=""
@@ -15,7 +14,7 @@ PARAMS = dict(
 
 @pytest.mark.parametrize("name", RESPONSES)
 def test_each_message_exists_in_each_language_within_one_sms(name):
-    responses = notification_responses()
+    responses = load_responses()
     variations = responses[name]
     languages = sorted(v["condition"][0]["value"] for v in variations)
     assert languages == ["en", "roman_ur", "ur"]
@@ -30,7 +29,7 @@ def test_each_message_exists_in_each_language_within_one_sms(name):
 
 
 def test_the_citizen_is_told_how_to_answer_in_their_language():
-    responses = notification_responses()
+    responses = load_responses()
     assert "HAAN ya NAHI" in render(
         "utter_notify_resolved_confirm", "roman_ur", responses=responses, **PARAMS
     )
