@@ -15,7 +15,6 @@ a port nothing is served and the counters cost a dictionary look-up.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from datetime import datetime, timezone
 from typing import Dict, Iterator, Optional, Tuple
@@ -27,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.db import session_scope
+from bot.core.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ _lock = threading.Lock()
 def serve(port: Optional[int] = None, host: str = "127.0.0.1") -> Optional[int]:
     """Serve /metrics on loopback (once per process); port from METRICS_PORT if not given."""
     global _served
-    port = port if port is not None else int(os.environ.get("METRICS_PORT") or 0) or None
+    port = port if port is not None else get_settings().METRICS_PORT or None
     with _lock:
         if _served is not None or port is None:
             return _served

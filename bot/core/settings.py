@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     # Prometheus /metrics on loopback: `make run` serves actions, Rasa, console, worker on
     # this port and the next three (0: none); each process reads its own METRICS_PORT.
     METRICS_BASE_PORT: int = 9150
+    # This process's own /metrics port (0: none), given to each process by its launcher
+    METRICS_PORT: int = 0
+
+    # Sentence embeddings remembered per process (0: none), so a text heard again is not
+    # encoded twice
+    MADADGAR_E5_CACHE: int = 4096
 
     # Identity checks: wrong answers allowed per CNIC (and per sender) before a lock-out
     VERIFY_MAX_FAILURES: int = 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from typing import Any, Dict, List, Sequence, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,6 +24,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.core.settings import get_settings
+
 DIMENSIONS = 384
 # Longer messages are cut before embedding: meaning is in the first sentences, and a
 # 5,000-character message must not cost seconds.
@@ -32,7 +34,8 @@ MAX_CHARS = 1000
 # Embeddings of recent texts, so no text is encoded twice while it is remembered: a
 # helpline hears the same short messages ("salam", "ji", "my payment has not come") all day.
 # The vector is the one the encoder gave for that text, so answers do not change.
-CACHE_SIZE = int(os.environ.get("MADADGAR_E5_CACHE", "4096"))
+# MADADGAR_E5_CACHE in the settings; tests set it here.
+CACHE_SIZE: Optional[int] = None
 
 _model: Any = None
 _lock = threading.Lock()
@@ -75,10 +78,11 @@ def embed_remembered(text: str, threads: int = 1) -> np.ndarray:
             _cache.move_to_end(key)
             return vector
     vector = embed([key], threads=threads)[0]
-    if CACHE_SIZE:
+    limit = CACHE_SIZE if CACHE_SIZE is not None else get_settings().MADADGAR_E5_CACHE
+    if limit:
         with _lock:
             _cache[key] = vector
-            while len(_cache) > CACHE_SIZE:
+            while len(_cache) > limit:
                 _cache.popitem(last=False)
     return vector
 
