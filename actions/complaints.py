@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -19,7 +18,9 @@ from actions.common import (
     say,
     verified_cnic,
 )
+from actions.repair import MENU, STOPPED, repair
 from actions.tickets import answer_pending_confirmation
+from bot.assistant.answers import is_dont_know, is_real_answer
 from bot.assistant.complaints import (
     ComplaintDraft,
     amount_answer,
@@ -36,10 +37,6 @@ COMPLAINT_SLOTS = [
     "complaint_details",
     "amount",
 ]
-_DONT_KNOW = re.compile(
-    r"pata nahi|pata nai|maloom nahi|معلوم نہیں|پتہ نہیں|پتا نہیں|don'?t know|dont know|not sure|no idea",
-    re.I,
-)
 
 
 class ActionStartComplaint(Action):
@@ -89,6 +86,8 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
+        if tracker.get_slot("pending_flow") in (STOPPED, MENU):
+            return []
         category = tracker.get_slot("complaint_category")
         needed = ["cnic"]
         cnic = tracker.get_slot("cnic")
@@ -109,6 +108,10 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
+        if not entity_value(tracker, "cnic"):
+            repaired = repair(dispatcher, tracker, "cnic")
+            if repaired is not None:
+                return repaired
         return {"cnic": read_cnic_slot(dispatcher, tracker, slot_value)}
 
     def validate_amount(
@@ -119,11 +122,14 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         text = str(slot_value or "")
+        repaired = repair(dispatcher, tracker, "amount", previous="district")
+        if repaired is not None:
+            return repaired
         found = entity_value(tracker, "amount")
         value = int(found) if found and found.isdigit() else amount_answer(text)
         if value is not None:
             return {"amount": str(value)}
-        if _DONT_KNOW.search(text):
+        if is_dont_know(text):
             return {"amount": "unknown"}
         say(dispatcher, [Reply("utter_ask_amount")])
         return {"amount": None}
@@ -135,7 +141,7 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        return {"complaint_place": str(slot_value or "")[:500] or None}
+        return self._free_text("complaint_place", "amount", dispatcher, tracker, 500)
 
     def validate_complaint_details(
         self,
@@ -144,14 +150,34 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        text = str(slot_value or "").strip()
-        if not text:
-            return {"complaint_details": None}
+        answer = self._free_text("complaint_details", "complaint_place", dispatcher, tracker, 2000)
+        text = answer.get("complaint_details")
+        if not text or set(answer) != {"complaint_details"}:
+            return answer
         description = tracker.get_slot("complaint_description") or ""
         return {
-            "complaint_details": text[:2000],
+            "complaint_details": text,
             "complaint_description": (description + "\n" + text).strip()[:2000],
         }
+
+    def _free_text(
+        self,
+        slot: str,
+        previous: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        limit: int,
+    ) -> Dict[Text, Any]:
+        """A place or an account of what happened: a real answer or an honest "don't know";
+        "ji" or "ok" is asked again, in other words."""
+        repaired = repair(dispatcher, tracker, slot, previous=previous, free_text=True)
+        if repaired is not None:
+            return repaired
+        text = latest_text(tracker).strip()
+        if is_dont_know(text) or is_real_answer(text):
+            return {slot: text[:limit]}
+        dispatcher.utter_message(response=f"utter_ask_{slot}_again")
+        return {slot: None}
 
 
 class ActionSubmitComplaint(Action):
@@ -163,6 +189,12 @@ class ActionSubmitComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.get_slot("pending_flow") in (STOPPED, MENU):
+            # Cancelled or started over: nothing is filed; the reply was given then.
+            keep = tracker.get_slot("pending_flow") == MENU
+            return [SlotSet(name, None) for name in COMPLAINT_SLOTS] + [
+                SlotSet("pending_flow", MENU if keep else None)
+            ]
         context = conversation_context(tracker)
         amount: Optional[str] = tracker.get_slot("amount")
         draft = ComplaintDraft(

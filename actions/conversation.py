@@ -21,6 +21,7 @@ from actions.common import (
     verified_cnic,
 )
 from actions.tickets import tell_tickets
+from actions.repair import MENU
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off
 from bot.assistant.handoff import dial_if_open
@@ -29,6 +30,7 @@ from bot.core.db import session_scope
 from bot.core.identifiers import ascii_digits
 from bot.language.i18n import LANGUAGES, requested_language
 from bot.registry.districts import find_district
+from bot.registry.verification import parse_date
 
 
 def _recent_user_texts(tracker: Tracker, count: int = 4) -> List[str]:
@@ -93,11 +95,44 @@ class ActionFallback(Action):
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
         if _previous_intent(tracker) != "nlu_fallback":
             misses = 1
+        chosen = menu_choice(tracker)
+        if chosen is not None:
+            return chosen
         if misses >= 2:
             open_handoff(dispatcher, tracker, "not understood twice")
-            return [SlotSet("fallback_count", 0)]
-        dispatcher.utter_message(response="utter_rephrase")
-        return [SlotSet("fallback_count", misses)]
+            return [SlotSet("fallback_count", 0), SlotSet("pending_flow", None)]
+        # A short numbered menu, not a guess at what was meant.
+        dispatcher.utter_message(response="utter_menu")
+        return [SlotSet("fallback_count", misses), SlotSet("pending_flow", MENU)]
+
+
+def menu_choice(tracker: Tracker) -> Optional[List[EventType]]:
+    """What a number picked from utter_menu starts (1 payment … 5 a person), or None."""
+    if tracker.get_slot("pending_flow") != MENU:
+        return None
+    choice = re.sub(r"\D", "", ascii_digits(latest_text(tracker)))
+    if len(choice) != 1:
+        return None
+    reset = [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+    if choice in ("1", "2"):
+        flow = "payment" if choice == "1" else "eligibility"
+        return reset + [SlotSet("pending_flow", flow), FollowupAction("verify_form")]
+    if choice == "3":
+        fresh = [SlotSet(name, None) for name in ("complaint_place", "complaint_details", "amount")]
+        return (
+            reset
+            + fresh
+            + [
+                SlotSet("complaint_category", "other"),
+                SlotSet("complaint_description", ""),
+                FollowupAction("complaint_form"),
+            ]
+        )
+    if choice == "4":
+        return reset + [FollowupAction("office_form")]
+    if choice == "5":
+        return reset + [FollowupAction("action_handoff")]
+    return None
 
 
 class ActionDefaultFallback(ActionFallback):
@@ -110,6 +145,8 @@ class ActionDefaultFallback(ActionFallback):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
+        if any(isinstance(e, dict) and e.get("event") == "followup" for e in events):
+            return events  # a menu choice: what it starts needs the message kept
         return events + [UserUtteranceReverted()]
 
 
@@ -151,6 +188,9 @@ class ActionHandleInform(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = latest_text(tracker).strip()
+        chosen = menu_choice(tracker)
+        if chosen is not None:
+            return chosen
         if tracker.get_slot("pending_flow") == "language":
             choice = _MENU_CHOICE.get(re.sub(r"\D", "", text)) or requested_language(text)
             if choice in LANGUAGES:
@@ -175,6 +215,16 @@ class ActionHandleInform(Action):
             # A phone number on its own (a shared Telegram contact): the channel has noted it.
             dispatcher.utter_message(response="utter_phone_received")
             return []
+        if parse_date(text) is not None:
+            # An issue date after the check ended: locked (say until when), or ask again.
+            cnic = str(tracker.get_slot("cnic") or "")
+            with session_scope() as session:
+                until = identity.locked_until(session, cnic, tracker.sender_id)
+            if until is not None:
+                say(dispatcher, [identity.locked_reply(until, language_of(tracker))])
+                return []
+            if cnic and not tracker.get_slot("verified"):
+                return [SlotSet("pending_flow", "status"), FollowupAction("verify_form")]
         if sum(ch.isdigit() for ch in ascii_digits(text)) >= 6:
             # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.
             say(dispatcher, identity.cnic_problem(identity.read_cnic(text)))

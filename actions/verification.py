@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    entity_value,
     language_of,
     latest_text,
     proof_renewed,
@@ -18,9 +19,11 @@ from actions.common import (
     verification_phone,
     verified_cnic,
 )
+from actions.repair import MENU, STOPPED, STOPPING_FLOWS, repair
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
 from bot.assistant.complaints import ticket_status
+from bot.assistant.answers import is_dont_know
 from bot.core.db import session_scope
 
 FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
@@ -60,7 +63,7 @@ class ValidateVerifyForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         cnic = tracker.get_slot("cnic")
-        if tracker.get_slot("pending_flow") == "locked":
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
             return []
         if cnic and verified_cnic(tracker) == cnic:
             return []
@@ -73,13 +76,28 @@ class ValidateVerifyForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
+        if not entity_value(tracker, "cnic"):
+            repaired = repair(dispatcher, tracker, "cnic")
+            if repaired is not None:
+                return repaired
         cnic = read_cnic_slot(dispatcher, tracker, slot_value)
         if cnic is None:
             return {"cnic": None}
         with session_scope() as session:
-            outcome = identity.start(session, cnic, verification_phone(tracker), tracker.sender_id)
+            outcome = identity.start(
+                session,
+                cnic,
+                verification_phone(tracker),
+                tracker.sender_id,
+                language=language_of(tracker),
+            )
+        # Every reply about this CNIC shows it masked, so a mistyped digit can be seen.
+        shown = identity.masked(cnic)
+        for reply in outcome.replies:
+            reply.params.setdefault("cnic_masked", shown)
         say(dispatcher, outcome.replies)
-        return {"cnic": cnic, **outcome.slots}
+        # A new CNIC starts the check again: an answer given for the old one is void.
+        return {"cnic": cnic, "cnic_masked": shown, "verification_answer": None, **outcome.slots}
 
     def validate_verification_answer(
         self,
@@ -88,9 +106,25 @@ class ValidateVerifyForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
+        if entity_value(tracker, "cnic"):
+            # "sorry, wrong number: 32303-…": validate_cnic took the new CNIC and asks again.
+            return {"verification_answer": None}
+        repaired = repair(dispatcher, tracker, "verification_answer", previous="cnic")
+        if repaired is not None:
+            return repaired
+        if is_dont_know(latest_text(tracker)):
+            # No date to hand: the phone on record or the office, never a guess.
+            dispatcher.utter_message(response="utter_issue_date_unknown")
+            return {"verification_answer": None, "pending_flow": STOPPED}
         cnic = tracker.get_slot("cnic")
         with session_scope() as session:
-            outcome = identity.answer(session, str(cnic), str(slot_value or ""), tracker.sender_id)
+            outcome = identity.answer(
+                session,
+                str(cnic),
+                str(slot_value or ""),
+                tracker.sender_id,
+                language=language_of(tracker),
+            )
         say(dispatcher, outcome.replies)
         return outcome.slots
 
@@ -105,6 +139,8 @@ class ActionVerifiedAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         flow = tracker.get_slot("pending_flow")
+        if flow == MENU:
+            return [SlotSet("verification_answer", None)]  # "start over": the menu waits
         cnic = verified_cnic(tracker)
         events: List[EventType] = [
             SlotSet("pending_flow", None),

@@ -23,17 +23,22 @@ def folded_words(text: str) -> List[str]:
     return [fold_roman(w) for w in _WORD.findall(text or "")]
 
 
-def _fold_entry(entry: str) -> Phrase:
-    return tuple(
-        fold_roman(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in str(entry).split()
-    )
+def fold_entry(entry: str) -> Phrase:
+    """A vocabulary entry as folded words ("don't" is "don", "t", as in a message)."""
+    out: List[str] = []
+    for part in str(entry).split():
+        words = folded_words(part.rstrip("*"))
+        if words and part.endswith("*"):
+            words[-1] += "*"
+        out += words
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> List[Tuple[str, List[Phrase]]]:
     """(category, phrases) in the file's order."""
     data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return [(category, [_fold_entry(e) for e in entries]) for category, entries in data.items()]
+    return [(category, [fold_entry(e) for e in entries]) for category, entries in data.items()]
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -42,7 +47,7 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word == pattern
 
 
-def _has_phrase(words: List[str], phrase: Phrase) -> bool:
+def has_phrase(words: List[str], phrase: Phrase) -> bool:
     n = len(phrase)
     return any(
         all(_word_matches(p, w) for p, w in zip(phrase, words[i : i + n], strict=True))
@@ -54,6 +59,6 @@ def category_from_words(text: str) -> Optional[str]:
     """The first category whose words appear in `text`, or None."""
     words = folded_words(text)
     for category, phrases in vocabulary():
-        if any(_has_phrase(words, phrase) for phrase in phrases):
+        if any(has_phrase(words, phrase) for phrase in phrases):
             return category
     return None

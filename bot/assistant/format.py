@@ -52,6 +52,14 @@ def day_text(value: Optional[Union[date, datetime]], language: str) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def moment_text(value: datetime, language: str) -> str:
+    """'2 Dec 2026, 14:30' in Pakistan time (an hour of the day matters for a lock-out)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(PKT)
+    return f"{day_text(local.date(), language)}, {local:%H:%M}"
+
+
 def money(amount: Optional[int]) -> str:
     """13500 -> '13,500'."""
     return "-" if amount is None else f"{int(amount):,}"

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.assistant import proof
+from bot.assistant.format import moment_text
 from bot.assistant.models import VerificationAttempt
 from bot.assistant.replies import Reply, counted
 from bot.core.db import session_scope
-from bot.core.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic
+from bot.core.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic, mask_cnic
 from bot.core.settings import get_settings
 from bot.privacy.reference import first_reference
 from bot.privacy.vault import CnicVault, real_cnic
@@ -48,6 +49,12 @@ def read_cnic(text: str) -> CnicCheck:
         return check
     with session_scope() as session:
         return CnicCheck(CnicVault(session).put(str(check.digits)), None, 13)
+
+
+def masked(cnic: str) -> str:
+    """The CNIC (or its vault reference) as a person may see it: 35202-*****67-1."""
+    with session_scope() as session:
+        return mask_cnic(real_cnic(session, cnic) or cnic)
 
 
 def cnic_problem(check: CnicCheck) -> List[Reply]:
@@ -130,9 +137,52 @@ def ticket_lookups_exhausted(
     return int(lookups) >= get_settings().TICKET_LOOKUPS_PER_HOUR
 
 
-def _locked_outcome() -> Outcome:
+def locked_until(
+    session: Session, cnic: str, sender_id: str, now: Optional[datetime] = None
+) -> Optional[datetime]:
+    """When the lock on this CNIC (or this sender) ends, or None when there is none.
+
+    A lock lasts while the window holds the allowed number of wrong answers: it ends when
+    the oldest of the latest that many leaves the window."""
+    settings = get_settings()
+    now = now or datetime.utcnow()
+    window = timedelta(hours=settings.VERIFY_LOCK_HOURS)
+    ends = []
+    for column, key, limit in (
+        (VerificationAttempt.cnic_key, _key(cnic), settings.VERIFY_MAX_FAILURES),
+        (VerificationAttempt.sender_key, _key(sender_id), settings.VERIFY_MAX_FAILURES_PER_SENDER),
+    ):
+        times = (
+            session.execute(
+                select(VerificationAttempt.at)
+                .where(
+                    column == key,
+                    VerificationAttempt.at >= now - window,
+                    VerificationAttempt.ok.is_(False),
+                )
+                .order_by(VerificationAttempt.at.desc())
+                .limit(limit)
+            )
+            .scalars()
+            .all()
+        )
+        if len(times) >= limit:
+            ends.append(times[-1] + window)
+    return max(ends) if ends else None
+
+
+def locked_reply(until: Optional[datetime], language: str) -> Reply:
+    """Locked, until when, and where to go meanwhile."""
+    hours = get_settings().VERIFY_LOCK_HOURS
+    until = until or datetime.utcnow() + timedelta(hours=hours)
+    return Reply("utter_verification_locked", {"until": moment_text(until, language)})
+
+
+def _locked_outcome(
+    session: Session, cnic: str, sender_id: str, now: Optional[datetime], language: str
+) -> Outcome:
     return Outcome(
-        [Reply("utter_verification_locked", {"hours": get_settings().VERIFY_LOCK_HOURS})],
+        [locked_reply(locked_until(session, cnic, sender_id, now), language)],
         {
             "verification_answer": "locked",
             "verified": False,
@@ -142,7 +192,9 @@ def _locked_outcome() -> Outcome:
     )
 
 
-def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> Outcome:
+def start(
+    session: Session, cnic: str, phone: Optional[str], sender_id: str, language: str = "en"
+) -> Outcome:
     """After a valid CNIC: locked, verified by the phone on record, or ask the second factor.
 
     Registered or not, every well-formed CNIC is asked the same question: a different
@@ -154,7 +206,7 @@ def start(session: Session, cnic: str, phone: Optional[str], sender_id: str) -> 
     if result is not None and result.ok:
         return _verified("utter_verified_by_phone", sender_id, given)
     if is_locked(session, cnic, sender_id):
-        return _locked_outcome()
+        return _locked_outcome(session, cnic, sender_id, None, language)
     return Outcome([], {"verified": False, "verified_cnic": None, "verified_token": None})
 
 
@@ -172,13 +224,18 @@ def _verified(response: str, sender_id: str, given: str) -> Outcome:
 
 
 def answer(
-    session: Session, cnic: str, text: str, sender_id: str, now: Optional[datetime] = None
+    session: Session,
+    cnic: str,
+    text: str,
+    sender_id: str,
+    now: Optional[datetime] = None,
+    language: str = "en",
 ) -> Outcome:
     """Check the CNIC issue date the person typed (`cnic` may be the vault reference)."""
     given, cnic = cnic, real_cnic(session, cnic) or cnic
     now = now or datetime.utcnow()
     if is_locked(session, cnic, sender_id, now):
-        return _locked_outcome()
+        return _locked_outcome(session, cnic, sender_id, now, language)
     issue_date = verification.parse_date(text)
     if issue_date is None:
         return Outcome([Reply("utter_invalid_date")], {"verification_answer": None})
@@ -191,7 +248,7 @@ def answer(
     if result.ok:
         return _verified("utter_verified", sender_id, given)
     if is_locked(session, cnic, sender_id, now):
-        return _locked_outcome()
+        return _locked_outcome(session, cnic, sender_id, now, language)
     since = now - timedelta(hours=get_settings().VERIFY_LOCK_HOURS)
     used = _failures_since(session, VerificationAttempt.cnic_key, _key(cnic), since)
     remaining = max(get_settings().VERIFY_MAX_FAILURES - used, 0)

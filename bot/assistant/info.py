@@ -7,7 +7,7 @@ from typing import List, Optional
 
 from bot.assistant.format import money
 from bot.assistant.replies import Reply
-from bot.registry.districts import District, find_district
+from bot.registry.districts import find_district
 from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 
@@ -56,18 +56,13 @@ def programme_info(programme: Optional[str], text: str = "") -> List[Reply]:
     return [Reply(f"utter_programme_{key}", programme_params(str(key)))]
 
 
-def district_name(district: District, language: str) -> str:
-    return district.urdu if language == "ur" else district.name
-
-
 def office_location(district_text: str, language: str) -> List[Reply]:
     district = find_district(district_text or "")
     if district is None:
         return [Reply("utter_invalid_district")]
-    office = district.office or f"BISP District Office, {district.name}"
     return [
         Reply(
             "utter_office_location",
-            {"district": district_name(district, language), "office": office},
+            {"district": district.name_in(language), "office": district.office_in(language)},
         )
     ]

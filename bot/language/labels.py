@@ -29,7 +29,9 @@ def queue_label(queue: str, language: str) -> str:
         return name
     district_name, _, tehsil = place.partition("/")
     place = tehsil or district_name
-    if language == "ur" and not tehsil:
+    if language == "ur":
+        # Tehsils have no Urdu-script names in config/districts.yml: an Urdu reply names
+        # the district, in Urdu script, rather than a tehsil in English letters.
         from bot.registry.districts import find_district
 
         district = find_district(district_name)

@@ -22,11 +22,13 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.data_intent import intent_with_data
 from bot.nlu.extract import extract_entities
 from bot.nlu.langid import detect_with_confidence
 from bot.nlu.normalise import normalise_with_offsets
@@ -131,4 +133,30 @@ class LanguageIdentifier(GraphComponent):
             message.set(
                 LANGUAGE, {"name": guess.code, "confidence": guess.confidence}, add_to_output=True
             )
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DataIntent(GraphComponent):
+    """A CNIC with small talk around it is `inform` (bot.nlu.data_intent)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DataIntent:
+        """A new rule; it has nothing to learn."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Re-label each message whose CNIC outweighs its small talk."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            types = [e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []]
+            wanted = intent_with_data(intent.get("name"), types)
+            if wanted != intent.get("name"):
+                message.set(INTENT, {"name": wanted, "confidence": 1.0}, add_to_output=True)
         return messages

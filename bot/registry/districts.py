@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 import yaml
 
@@ -25,7 +25,16 @@ class District:
     urdu: str
     aliases: tuple[str, ...]
     tehsils: tuple[str, ...]
-    office: Optional[str] = None
+    office: Optional[Tuple[Tuple[str, str], ...]] = None  # (language, address) pairs
+
+    def office_in(self, language: str) -> str:
+        """The office address in `language` (English when the file has no such line)."""
+        texts = dict(self.office or ())
+        return texts.get(language) or texts.get("en") or f"BISP District Office, {self.name}"
+
+    def name_in(self, language: str) -> str:
+        """The district's name in the script of `language`."""
+        return self.urdu if language == "ur" else self.name
 
 
 def _fold(text: str) -> str:
@@ -45,7 +54,7 @@ def load_districts(path: str = str(DISTRICTS_FILE)) -> tuple[District, ...]:
             urdu=d["urdu"],
             aliases=tuple(d.get("aliases") or ()),
             tehsils=tuple(d["tehsils"]),
-            office=d.get("office"),
+            office=tuple(sorted((d.get("office") or {}).items())) or None,
         )
         for d in raw
     )

@@ -95,3 +95,22 @@ def test_the_last_try_is_told_in_the_singular_in_every_language(registry):
 def test_a_one_digit_number_is_not_called_digits(typed, singular):
     (reply,) = identity.cnic_problem(identity.read_cnic(typed))
     assert reply.response.endswith("_one") is singular
+
+
+def test_a_lock_out_says_until_when(registry):
+    from datetime import datetime, timedelta
+
+    limit = get_settings().VERIFY_MAX_FAILURES
+    start = datetime(2026, 12, 1, 9, 0)
+    for i in range(limit):
+        outcome = identity.answer(
+            registry, PAID.cnic, "01-01-2001", "locked-out", now=start + timedelta(minutes=i)
+        )
+    (reply,) = outcome.replies
+    until = start + timedelta(hours=get_settings().VERIFY_LOCK_HOURS)
+    assert identity.locked_until(registry, PAID.cnic, "locked-out", start) == until
+    # 09:00 UTC is 14:00 in Pakistan
+    assert reply.response == "utter_verification_locked"
+    assert reply.params["until"] == "2 Dec 2026, 14:00"
+    later = until + timedelta(seconds=1)
+    assert identity.locked_until(registry, PAID.cnic, "locked-out", later) is None

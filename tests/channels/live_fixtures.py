@@ -3,7 +3,8 @@
 `live_assistant` (tests/auxil/assistant.py) is shared by the whole session and was started
 with the demo TELEGRAM_API_BASE_URL (port 8099), where nothing of ours listens. The
 Telegram tests need the Bot API calls the server makes, so `telegram_live` starts its own
-action server and Rasa (module scope) pointed at a `RecordingBotApi` on a free port.
+action server and Rasa, once per session for every Telegram test, pointed at a
+`RecordingBotApi` on a free port.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class TelegramLive(LiveAssistant):
     bot_api: Optional[RecordingBotApi] = None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def telegram_live(trained_model: Path, tmp_path_factory) -> Iterator[TelegramLive]:
     """A helpline (actions + Rasa) whose Bot API is a RecordingBotApi on a free port."""
     from bot.core import db
