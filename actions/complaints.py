@@ -39,6 +39,10 @@ COMPLAINT_SLOTS = [
 ]
 
 
+# complaint_details when the first message already said what happened (kept as the description).
+DETAILS_GIVEN = "-"
+
+
 class ActionStartComplaint(Action):
     """Set the category and keep the person's own words as the description."""
 
@@ -59,11 +63,12 @@ class ActionStartComplaint(Action):
             category = guess_category(str(intent), text)
             description = text if len(text.split()) >= 4 else ""
         events: List[EventType] = [
+            SlotSet("pending_flow", None),  # a menu or a stopped flow waits no longer
             SlotSet("offer", None),
             SlotSet("complaint_category", category),
             SlotSet("complaint_description", description[:2000]),
             SlotSet("complaint_place", None),
-            SlotSet("complaint_details", "-" if description else None),
+            SlotSet("complaint_details", DETAILS_GIVEN if description else None),
         ]
         amount = entity_value(tracker, "amount")
         if category == "deduction" and amount:
@@ -141,7 +146,7 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        return self._free_text("complaint_place", "amount", dispatcher, tracker, 500)
+        return self._free_text(slot_value, "complaint_place", "amount", dispatcher, tracker, 500)
 
     def validate_complaint_details(
         self,
@@ -150,7 +155,9 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        answer = self._free_text("complaint_details", "complaint_place", dispatcher, tracker, 2000)
+        answer = self._free_text(
+            slot_value, "complaint_details", "complaint_place", dispatcher, tracker, 2000
+        )
         text = answer.get("complaint_details")
         if not text or set(answer) != {"complaint_details"}:
             return answer
@@ -162,6 +169,7 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
 
     def _free_text(
         self,
+        slot_value: Any,
         slot: str,
         previous: str,
         dispatcher: CollectingDispatcher,
@@ -170,10 +178,12 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
     ) -> Dict[Text, Any]:
         """A place or an account of what happened: a real answer or an honest "don't know";
         "ji" or "ok" is asked again, in other words."""
+        text = str(slot_value or "").strip()
+        if text == DETAILS_GIVEN:
+            return {slot: text}
         repaired = repair(dispatcher, tracker, slot, previous=previous, free_text=True)
         if repaired is not None:
             return repaired
-        text = latest_text(tracker).strip()
         if is_dont_know(text) or is_real_answer(text):
             return {slot: text[:limit]}
         dispatcher.utter_message(response=f"utter_ask_{slot}_again")
