@@ -20,7 +20,7 @@ from actions.common import (
 )
 from actions.repair import MENU, STOPPED, repair
 from actions.tickets import answer_pending_confirmation
-from bot.assistant.answers import is_dont_know, is_real_answer
+from bot.assistant.answers import is_dont_know, is_real_answer, says_what_happened
 from bot.assistant.complaints import (
     ComplaintDraft,
     amount_answer,
@@ -61,7 +61,7 @@ class ActionStartComplaint(Action):
             description = tracker.get_slot("complaint_description") or ""
         else:
             category = guess_category(str(intent), text)
-            description = text if len(text.split()) >= 4 else ""
+            description = text if says_what_happened(text) else ""
         events: List[EventType] = [
             SlotSet("pending_flow", None),  # a menu or a stopped flow waits no longer
             SlotSet("offer", None),

@@ -229,8 +229,8 @@ class ActionHandleInform(Action):
             # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.
             say(dispatcher, identity.cnic_problem(identity.read_cnic(text)))
             return []
-        dispatcher.utter_message(response="utter_rephrase")
-        return []
+        dispatcher.utter_message(response="utter_menu")
+        return [SlotSet("pending_flow", MENU)]
 
 
 class ActionProgrammeInfo(Action):

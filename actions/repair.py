@@ -23,7 +23,6 @@ _SIDE_QUESTIONS = {
     "scam_check": "utter_scam_check",
     "update_details": "utter_update_details",
     "bot_challenge": "utter_iamabot",
-    "out_of_scope": "utter_out_of_scope",
 }
 
 

@@ -109,13 +109,13 @@ class ValidateVerifyForm(FormValidationAction):
         if entity_value(tracker, "cnic"):
             # "sorry, wrong number: 32303-…": validate_cnic took the new CNIC and asks again.
             return {"verification_answer": None}
-        repaired = repair(dispatcher, tracker, "verification_answer", previous="cnic")
-        if repaired is not None:
-            return repaired
         if is_dont_know(latest_text(tracker)):
             # No date to hand: the phone on record or the office, never a guess.
             dispatcher.utter_message(response="utter_issue_date_unknown")
             return {"verification_answer": None, "pending_flow": STOPPED}
+        repaired = repair(dispatcher, tracker, "verification_answer", previous="cnic")
+        if repaired is not None:
+            return repaired
         cnic = tracker.get_slot("cnic")
         with session_scope() as session:
             outcome = identity.answer(

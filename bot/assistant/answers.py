@@ -42,6 +42,12 @@ def is_real_answer(text: str) -> bool:
     return any(w not in fillers and (len(w) > 1 or w.isdigit()) for w in folded_words(text))
 
 
+def says_what_happened(text: str) -> bool:
+    """More than "I want to register a complaint": three words that tell what happened."""
+    empty = {p[0] for key in ("filler", "complaint_request") for p in _words()[key]}
+    return sum(1 for w in folded_words(text) if w not in empty and len(w) > 1) >= 3
+
+
 def command(text: str) -> Optional[str]:
     """ "cancel", "restart" or "back" when a short message asks for it, else None."""
     words = folded_words(text)

@@ -52,9 +52,11 @@ def read_cnic(text: str) -> CnicCheck:
 
 
 def masked(cnic: str) -> str:
-    """The CNIC (or its vault reference) as a person may see it: 35202-*****67-1."""
+    """The CNIC (or its vault reference) as a reply shows it: 35202-xxxxx67-1.
+
+    Letters, not the console's asterisks: WhatsApp and SMS clients read "*…*" as bold."""
     with session_scope() as session:
-        return mask_cnic(real_cnic(session, cnic) or cnic)
+        return mask_cnic(real_cnic(session, cnic) or cnic).replace("*", "x")
 
 
 def cnic_problem(check: CnicCheck) -> List[Reply]:

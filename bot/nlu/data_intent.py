@@ -1,4 +1,4 @@
-"""A message that carries a valid CNIC is giving it, whatever small talk comes with it.
+"""A message that carries a valid CNIC is giving it, whatever else the classifier reads in it.
 
 "sorry wrong number. correct is 32303-9900001-2" reads like a "no" to a classifier; "ji
 32303-9900001-2" like a "yes". Both give a CNIC, so they are `inform`, and the assistant
@@ -10,24 +10,24 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-# Intents that say nothing a CNIC next to them would not say better.
-SMALL_TALK = frozenset(
+# Intents whose flow uses a CNIC given with them; any other intent carrying a CNIC
+# ("sorry wrong number", "ji", a stray "update my details") is the person giving it.
+USES_CNIC = frozenset(
     {
-        "affirm",
-        "deny",
-        "greet",
-        "thank",
-        "goodbye",
-        "bot_challenge",
-        "out_of_scope",
-        "nlu_fallback",
-        "change_language",
+        "payment_status",
+        "check_eligibility",
+        "report_deduction",
+        "report_biometric_failure",
+        "register_complaint",
+        "talk_to_human",
+        "ticket_status",
+        "inform",
     }
 )
 
 
 def intent_with_data(intent: Optional[str], entity_types: Iterable[str]) -> Optional[str]:
-    """`inform` when a small-talk message carries a CNIC; otherwise `intent` unchanged."""
-    if intent in SMALL_TALK and "cnic" in set(entity_types):
+    """`inform` when a message carries a CNIC its intent would not use; else `intent`."""
+    if intent not in USES_CNIC and "cnic" in set(entity_types):
         return "inform"
     return intent

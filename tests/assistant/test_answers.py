@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.assistant.answers import command, is_dont_know, is_real_answer
+from bot.assistant.answers import command, is_dont_know, is_real_answer, says_what_happened
 
 
 @pytest.mark.parametrize("text", ["ji", "JI", "haan ji", "ok", "جی", "ہاں جی", "hmm", "theek hai"])
@@ -44,3 +44,17 @@ def test_dont_know_in_every_language(text):
 )
 def test_commands_only_in_a_short_message(text, wanted):
     assert command(text) == wanted
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        ("I want to register a complaint", False),
+        ("mujhe shikayat darj karni hai", False),
+        ("مجھے شکایت درج کرنی ہے", False),
+        ("shikayat darj karni hai helpline par koi jawab nahi deta", True),
+        ("the staff at the office were very rude to my mother", True),
+    ],
+)
+def test_a_request_to_complain_does_not_say_what_happened(text, told):
+    assert says_what_happened(text) is told

@@ -5,7 +5,10 @@ import pytest
 from bot.nlu.data_intent import intent_with_data
 
 
-@pytest.mark.parametrize("intent", ["deny", "affirm", "greet", "thank", "nlu_fallback"])
+@pytest.mark.parametrize(
+    "intent",
+    ["deny", "affirm", "greet", "thank", "nlu_fallback", "update_details", "office_location"],
+)
 def test_small_talk_with_a_cnic_is_inform(intent):
     assert intent_with_data(intent, ["cnic"]) == "inform"
 
