@@ -20,8 +20,8 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.tickets import tell_tickets
 from actions.repair import MENU
+from actions.tickets import tell_tickets
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off
 from bot.assistant.handoff import dial_if_open

@@ -22,8 +22,8 @@ from actions.common import (
 from actions.repair import MENU, STOPPED, STOPPING_FLOWS, repair
 from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
-from bot.assistant.complaints import ticket_status
 from bot.assistant.answers import is_dont_know
+from bot.assistant.complaints import ticket_status
 from bot.core.db import session_scope
 
 FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
