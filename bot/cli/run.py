@@ -196,7 +196,8 @@ class Services:
             print("==> stopped the services an earlier run left behind", flush=True)
         database = env.get("DATABASE_URL") or get_settings().DATABASE_URL
         self.supervisor = Supervisor(self.config_dir / "run", self.log_dir, programs, database)
-        self.supervisor.launch(env)
+        # The services live as long as make run (or the test session) that started them.
+        self.supervisor.launch(env, with_parent=True)
 
     def metrics_env(self, name: str, env: Dict[str, str]) -> Dict[str, str]:
         """Each process's own loopback /metrics port (bot.core.metrics), when enabled."""

@@ -206,12 +206,13 @@ class Supervisor:
     def table(self) -> ProcessTable:
         return ProcessTable(self.run_dir, self.log_dir)
 
-    def launch(self, env: Dict[str, str]) -> int:
+    def launch(self, env: Dict[str, str], with_parent: bool = False) -> int:
         """Start supervisord detached, in its own session (a terminal's Ctrl-C does not
-        reach the services), recorded in `run_dir`/supervisord.pid; returns its pid."""
+        reach the services), recorded in `run_dir`/supervisord.pid; returns its pid.
+        `with_parent`: it stops everything when this process dies (make run, tests)."""
         self.write_config()
         self.socket_path.unlink(missing_ok=True)
-        pid = self.table.start("supervisord", self.command(), env)
+        pid = self.table.start("supervisord", self.command(), env, with_parent)
         self.wait_socket(pid)
         return pid
 

@@ -24,8 +24,11 @@ class ProcessTable:
     def pidfile(self, name: str) -> Path:
         return self.run_dir / f"{name}.pid"
 
-    def start(self, name: str, args: List[str], env: Dict[str, str]) -> int:
-        """Start `args` in its own session (so a terminal's Ctrl-C does not reach it)."""
+    def start(
+        self, name: str, args: List[str], env: Dict[str, str], with_parent: bool = False
+    ) -> int:
+        """Start `args` in its own session (so a terminal's Ctrl-C does not reach it);
+        `with_parent`: it gets SIGTERM when the process that started it dies."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as log:
@@ -37,6 +40,7 @@ class ProcessTable:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_terminate_with_parent if with_parent else None,
             )
         self.pidfile(name).write_text(str(proc.pid))
         return proc.pid
@@ -74,6 +78,14 @@ class ProcessTable:
     def kill(self, name: str) -> bool:
         """SIGKILL, as a crash would (fault tests)."""
         return self.stop(name, timeout=0, sig=signal.SIGKILL)
+
+
+def _terminate_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when its parent dies."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _signal_group(pid: int, sig: int) -> None:
