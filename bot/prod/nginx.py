@@ -101,6 +101,22 @@ def command(conf: Path, layout: Layout) -> List[str]:
     return [nginx_binary(), "-p", str(prefix), "-c", str(conf), "-e", str(errlog)]
 
 
+# A master killed with SIGKILL leaves its workers serving and holding the ports, so the
+# master started again could not bind. Before starting, kill the nginx processes left in
+# the killed master's process group (supervisord makes each program a group leader, so
+# the group id is the pid in nginx.pid; only processes named nginx are touched).
+_REAP_ORPHANED_WORKERS = (
+    'pidfile=$1; shift; old=$(cat "$pidfile" 2>/dev/null); '
+    'if [ -n "$old" ]; then pkill -KILL -g "$old" -x nginx; sleep 0.3; fi; exec "$@"'
+)
+
+
+def supervised_command(conf: Path, layout: Layout) -> List[str]:
+    """`command` for supervisord: the workers of a killed master go first."""
+    pidfile = str(layout.run_dir / "nginx.pid")
+    return ["sh", "-c", _REAP_ORPHANED_WORKERS, "nginx", pidfile, *command(conf, layout)]
+
+
 def start(layout: Layout, table: ProcessTable, env: Dict[str, str]) -> int:
     """Test the configuration, then run nginx in the foreground of its own session."""
     conf = write_config(layout)

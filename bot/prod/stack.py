@@ -189,9 +189,9 @@ class Stack:
             ),
             Program(
                 "nginx",
-                nginx.command(nginx.write_config(lay), lay),
+                nginx.supervised_command(nginx.write_config(lay), lay),
                 "nginx",
-                startsecs=2,
+                startsecs=5,  # longer than nginx's own retries to bind a port
                 health_url=lay.url(lay.public_port, "/health"),
             ),
         ]

@@ -9,6 +9,7 @@ from typing import List
 import pytest
 
 from bot.ops.status import collect
+from bot.ops.watch import GAVE_UP, read_entries
 from bot.prod.stack import Stack
 from tests.auxil.faults import SmsCitizen, complaint_across_kill
 from tests.production.citizens import synthetic_citizens
@@ -17,14 +18,23 @@ pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
 
 
 def _back(stack: Stack, name: str, killed: List[int], timeout: float = 600) -> None:
+    """`name` runs again, answers, and stays up (the same process 6 s later)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         rows = {r.name: r for r in collect(stack.layout.var_dir)}
         if all(r.state == "RUNNING" and r.health != "failing" for r in rows.values()):
-            assert rows[name].restarts >= 1 and stack.pid(name) not in (None, *killed)
-            return
+            pid = stack.pid(name)
+            assert rows[name].restarts >= 1 and pid not in (None, *killed)
+            time.sleep(6)
+            if stack.pid(name) == pid:
+                return
         time.sleep(1)
     raise AssertionError(f"{name} did not come back: {collect(stack.layout.var_dir)}")
+
+
+def _no_give_up(stack: Stack) -> None:
+    log = read_entries(stack.layout.log_dir / "restarts.log")
+    assert [e for e in log if e.event == GAVE_UP] == []
 
 
 @pytest.mark.parametrize(
@@ -44,3 +54,4 @@ def test_a_process_killed_mid_complaint(prod_stack: Stack, index: int, name: str
         back=lambda: _back(prod_stack, name, killed),
         database_url=lay.db_url,
     )
+    _no_give_up(prod_stack)
