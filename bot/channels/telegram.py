@@ -27,7 +27,7 @@ from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
-from bot.channels.unanswered import apology, taken_over
+from bot.channels.unanswered import apology, forget_unanswered, taken_over
 from bot.core.conversations import address_of, conversation_id
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import get_settings
@@ -156,6 +156,8 @@ class TelegramInput(InputChannel):
             voice_line_number(settings),
         )
 
+    _app: Any = None  # the Sanic app serving the webhooks (its agent's tracker store)
+
     def __init__(self, bot: Bot, secret_token: str, voice_number: str = "") -> None:
         self.bot = bot
         self.secret_token = secret_token
@@ -191,6 +193,7 @@ class TelegramInput(InputChannel):
             if not claim.first:
                 logger.info("Repeated Telegram update %s ignored", update.update_id)
                 return response.text("ok")
+            self._app = request.app  # the same Sanic app for every request
             try:
                 await self.handle_update(update, on_new_message, request.app)
             except Exception:
@@ -308,4 +311,5 @@ class TelegramInput(InputChannel):
         )
         if not output.sent and not taken_over(CHANNEL, chat_id):
             # Nothing came back (the assistant is down or failed): never silence.
+            await forget_unanswered(self._app, conversation_id(CHANNEL, chat_id))
             await self.bot.send_message(chat_id=int(chat_id), text=apology(language, CHANNEL))

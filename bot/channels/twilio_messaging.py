@@ -24,7 +24,7 @@ from bot.channels.rest import vaulted
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
-from bot.channels.unanswered import apology_for, taken_over
+from bot.channels.unanswered import apology_for, forget_unanswered, taken_over
 from bot.core.conversations import twilio_conversation_id
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
@@ -273,6 +273,7 @@ class TwilioMessagingInput(InputChannel):
                 )
             )
         if not collector.messages and not taken_over(CHANNEL, sender):
+            await forget_unanswered(request.app, twilio_conversation_id(sender))
             apology = await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), typed)
             collector.messages.append({"text": apology})
         lang = await conversation_language(request.app, twilio_conversation_id(sender), typed)

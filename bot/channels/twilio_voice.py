@@ -18,7 +18,7 @@ from bot.channels.store import CallState, run_db
 from bot.channels.texts import say
 from bot.channels.twilio_messaging import phone_of
 from bot.channels.twilio_security import form_params, is_from_twilio
-from bot.channels.unanswered import apology, taken_over
+from bot.channels.unanswered import apology, forget_unanswered, taken_over
 from bot.channels.voice_text import (
     KeypadEntry,
     hints,
@@ -75,6 +75,8 @@ class TwilioVoiceOutput(OutputChannel):
 class TwilioVoiceInput(InputChannel):
     """Signed Twilio Voice webhooks, one state per CallSid, each step answered once."""
 
+    _app: Any = None  # the Sanic app serving the webhooks (its agent's tracker store)
+
     @classmethod
     def name(cls) -> str:
         return CHANNEL
@@ -116,6 +118,7 @@ class TwilioVoiceInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            self._app = request.app  # the same Sanic app for every request
             if not is_from_twilio(request, self.auth_token, self.public_base_url):
                 return response.text("forbidden", status=403)
             form = form_params(request)
@@ -314,6 +317,7 @@ class TwilioVoiceInput(InputChannel):
         )
         if not collector.messages and not taken_over(CHANNEL, conversation_id(state.call_sid)):
             # Nothing came back (the assistant is down or failed): never silence on a call.
+            await forget_unanswered(self._app, conversation_id(state.call_sid))
             sorry = speakable(apology(state.language, CHANNEL), state.language)
             return self._listen(state, [sorry], state.last_prompt or "")
         return await self.speak(form, state, collector.messages, on_new_message)

@@ -13,9 +13,12 @@ conversation counts as taken over.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, List, Optional
 
 from bot.channels.texts import conversation_language, say
+
+logger = logging.getLogger(__name__)
 
 # (channel, sender) -> True while staff answer this conversation instead of the assistant.
 TakeoverCheck = Callable[[str, str], bool]
@@ -51,3 +54,29 @@ def apology(language: Optional[str], channel: str) -> str:
 async def apology_for(app: Any, channel: str, sender: str, text: str) -> str:
     """The apology in the language this conversation is answered in."""
     return apology(await conversation_language(app, sender, text), channel)
+
+
+async def forget_unanswered(app: Any, sender: str) -> None:
+    """Take the message Rasa answered nothing to back out of the conversation, as the action
+    fallback does (rewind, then the slots and form of the moment before), so the message
+    the apology asks for continues the conversation where it was."""
+    from rasa.shared.core.events import Event, UserUtteranceReverted
+
+    from bot.rasa_plugins.action_fallback import restore_after_rewind
+
+    try:
+        agent = app.ctx.agent
+        async with agent.lock_store.lock(sender):
+            tracker = await agent.tracker_store.retrieve(sender)
+            if tracker is None:
+                return
+            events = [e.as_dict() for e in tracker.events]
+            if not any(e.get("event") == "user" for e in events):
+                return
+            restore = restore_after_rewind(events, [*events, {"event": "rewind"}])
+            tracker.update(UserUtteranceReverted())
+            for event in restore:
+                tracker.update(Event.from_parameters(event))
+            await agent.tracker_store.save(tracker)
+    except Exception as e:  # noqa: BLE001 - the apology still goes out
+        logger.warning("Could not take an unanswered message back: %s", type(e).__name__)
