@@ -97,3 +97,54 @@ def test_a_retry_while_the_first_is_answered_gets_no_second_processing(sms, assi
     [reply] = texts(httpx.post(sms.url + PATH, data=params, headers=headers, timeout=20))
     assert CALL_CENTRE in reply  # nothing to repeat yet: told to try again, not processed
     assert assistant.received == []
+
+
+def test_the_unanswered_message_is_taken_back_so_the_form_keeps_its_place() -> None:
+    """The place was sent while the action server was unreachable: Rasa logged the message
+    and the form action with no events. Taking it back leaves the form asking the place."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.core.settings import ROOT
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = InMemoryTrackerStore(domain)
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("agent ne 500 rupay kaat liye", {"name": "complaint_deduction"}),
+        ActionExecuted("complaint_form"),
+        ActiveLoop("complaint_form"),
+        SlotSet("requested_slot", "complaint_place"),
+        ActionExecuted("action_listen"),
+        UserUttered("Alipur ki Madina dukaan par kal", {"name": "inform"}),
+        SlotSet("complaint_place", "Madina"),
+        ActionExecuted("complaint_form"),  # its validation failed: no events
+        ActionExecuted("action_listen"),
+    ]
+    tracker = DialogueStateTracker.from_events("+923001234567", events, slots=domain.slots)
+    app = SimpleNamespace(
+        ctx=SimpleNamespace(
+            agent=SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore())
+        )
+    )
+
+    async def run() -> DialogueStateTracker:
+        await store.save(tracker)
+        await unanswered.forget_unanswered(app, "+923001234567")
+        return await store.retrieve("+923001234567")
+
+    after = asyncio.run(run())
+    from tests.production.citizens import after_rewinds
+
+    kept = after_rewinds([e.as_dict() for e in after.events])
+    said = [e["text"] for e in kept if e["event"] == "user"]
+    assert said == ["agent ne 500 rupay kaat liye"]
+    assert after.active_loop_name == "complaint_form"
+    assert after.get_slot("requested_slot") == "complaint_place"
+    assert after.get_slot("complaint_place") is None
