@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bot.channels.twilio_security import sign
+from bot.core.conversations import twilio_conversation_id
 from tests.production.citizens import complaint_script
 
 TICKET = re.compile(r"PCMS-\d{8}")
@@ -112,5 +113,6 @@ def complaint_across_kill(
         assert not is_apology(again), (asked, again)
         told = [t for m in again for t in TICKET.findall(m)]
     assert len(told) == 1, citizen.log[-2:]
-    assert tickets_of(database_url, citizen.phone) == told, citizen.log[-3:]
+    sender = twilio_conversation_id(citizen.phone)  # the conversation the ticket names
+    assert tickets_of(database_url, sender) == told, citizen.log[-3:]
     return told[0]
