@@ -102,7 +102,9 @@ class Stack:
         from bot.core.settings import overridden
 
         t = time.monotonic()
-        urls = {k: env[k] for k in ("DATABASE_URL", "TRACKER_DB_URL")}
+        # endpoints.yml names ${ACTION_SERVER_SECRET}: reading it needs the value too.
+        names = ("DATABASE_URL", "TRACKER_DB_URL", "ACTION_SERVER_SECRET")
+        urls = {k: env[k] for k in names if k in env}
         try:
             with overridden(**urls):
                 upgrade(env["DATABASE_URL"])
