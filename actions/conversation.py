@@ -24,7 +24,7 @@ from actions.repair import MENU
 from actions.tickets import tell_tickets
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off
-from bot.assistant.handoff import dial_if_open
+from bot.assistant.handoff import dial_if_open, wait_for_person
 from bot.assistant.info import office_location, programme_info
 from bot.core.db import session_scope
 from bot.core.identifiers import ascii_digits
@@ -45,6 +45,21 @@ def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
     dial = None if callback_only else dial_if_open(context["channel"])
     if dial:
         say(dispatcher, [dial])
+        return
+    proved = verified_cnic(tracker)  # only a server-side proof places her in a district
+    with session_scope() as session:
+        waiting = wait_for_person(
+            session,
+            context["sender_id"],
+            context["channel"],
+            context["language"],
+            context["phone"],
+            proved,
+            proved is not None,
+            reason,
+        )
+    if waiting:
+        say(dispatcher, [waiting])
         return
     draft = ComplaintDraft(
         category=tracker.get_slot("complaint_category") or "other",

@@ -12,4 +12,5 @@ pytest_plugins = [
     "tests.auxil.servers",
     "tests.auxil.assistant",
     "tests.auxil.browser",
+    "tests.auxil.twilio_fakes",
 ]

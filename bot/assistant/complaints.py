@@ -16,6 +16,7 @@ from bot.assistant.format import day_text
 from bot.assistant.people import PersonContext, person_context
 from bot.assistant.replies import Reply, spoken_digits
 from bot.core.identifiers import ascii_digits, check_ticket_number
+from bot.evidence import service as evidence
 from bot.language.labels import label, queue_label
 from bot.privacy.vault import describe_references, real_cnic
 from bot.tickets import service as tickets
@@ -118,9 +119,25 @@ def file_complaint(
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
     params = ticket_params(result.ticket, draft.language)
-    if result.joined:
-        return [Reply("utter_ticket_joined", params)]
-    return [Reply("utter_ticket_created", params)]
+    told = Reply("utter_ticket_joined" if result.joined else "utter_ticket_created", params)
+    return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
+
+
+def held_evidence(
+    session: Session,
+    ticket: Ticket,
+    sender_id: Optional[str],
+    language: str,
+    now: Optional[datetime] = None,
+) -> List[Reply]:
+    """Files the conversation sent before the ticket was named, attached to it now."""
+    if not sender_id:
+        return []
+    attached = evidence.claim_held(session, sender_id, ticket, now)
+    if not attached:
+        return []
+    placed = evidence.attached_reply(attached, ticket, language)
+    return [Reply(placed.response, placed.params)]
 
 
 def hand_off(
@@ -132,7 +149,8 @@ def hand_off(
     person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
     result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
     session.flush()
-    return [Reply("utter_handoff", ticket_params(result.ticket, draft.language))]
+    told = Reply("utter_handoff", ticket_params(result.ticket, draft.language))
+    return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
 
 
 def ticket_status(
@@ -148,7 +166,7 @@ def ticket_status(
     Anyone else (and any number that is no ticket: saying so would confirm the others)
     is asked to verify first; the second value is True then. Every look-up counts
     against the sender (bot.assistant.identity.record_ticket_lookup): numbers are short
-    enough to walk.
+    enough to walk. Files the conversation sent and was asked to place go onto her ticket.
     """
     check = check_ticket_number(text)
     if not check.ok:
@@ -162,7 +180,8 @@ def ticket_status(
     )
     identity.record_ticket_lookup(session, conversation, owner)
     if ticket is not None and owner:
-        return [Reply("utter_ticket_status", _status_params(ticket, language))], False
+        status = Reply("utter_ticket_status", _status_params(ticket, language))
+        return [status, *held_evidence(session, ticket, conversation, language)], False
     if cnic is not None:  # verified as someone else: no such ticket of hers
         return [Reply("utter_ticket_not_found", {"ticket_id": check.number})], False
     return [Reply("utter_ticket_verify_first", {"ticket_id": check.number})], True

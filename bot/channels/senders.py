@@ -31,10 +31,26 @@ class SendError(RuntimeError):
     """A message could not be handed over to Twilio or Telegram."""
 
 
-def _twilio_client(account_sid: str, auth_token: str) -> Any:
+TWILIO_API = "https://api.twilio.com"
+
+
+def _twilio_client(account_sid: str, auth_token: str, api_base: Optional[str] = None) -> Any:
+    from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
 
-    return Client(account_sid, auth_token)
+    if not api_base:
+        return Client(account_sid, auth_token)
+    base = api_base.rstrip("/")
+
+    class RebasedHttpClient(TwilioHttpClient):
+        """Sends what the library addresses to api.twilio.com to `api_base` instead."""
+
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            if url.startswith(TWILIO_API):
+                url = base + url[len(TWILIO_API) :]
+            return super().request(method, url, *args, **kwargs)
+
+    return Client(account_sid, auth_token, http_client=RebasedHttpClient(timeout=30))
 
 
 class TwilioSmsSender:
@@ -193,9 +209,10 @@ def build_senders(settings: Settings) -> Dict[str, Sender]:
     senders: Dict[str, Sender] = {}
     sid, token = setting("TWILIO_ACCOUNT_SID", settings), setting("TWILIO_AUTH_TOKEN", settings)
     if sid and token:
+        api_base = setting("TWILIO_API_BASE_URL", settings)
 
         def factory() -> Any:
-            return _twilio_client(str(sid), str(token))
+            return _twilio_client(str(sid), str(token), api_base)
 
         callback = status_callback_url(settings)
         sms_from, wa_from = (

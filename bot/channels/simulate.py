@@ -17,7 +17,7 @@ import argparse
 import sys
 import uuid
 import xml.etree.ElementTree as ET
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import httpx
 
@@ -78,8 +78,8 @@ class Simulator:
         headers = {"X-Twilio-Signature": sign(self.token, public_url, params)}
         return self.client.post(local, data=params, headers=headers)
 
-    def send_text(self, text: str) -> List[str]:
-        """An SMS or WhatsApp message; returns the texts of the TwiML reply."""
+    def send_text(self, text: str, media: Optional[List[Tuple[str, str]]] = None) -> List[str]:
+        """An SMS or WhatsApp message, with (url, content type) media; the TwiML reply's texts."""
         sender = f"whatsapp:{self.phone}" if self.mode == "whatsapp" else self.phone
         params = {
             "MessageSid": "SM" + uuid.uuid4().hex,
@@ -87,8 +87,11 @@ class Simulator:
             "From": sender,
             "To": _server_value("TWILIO_SMS_FROM") or "+15005550006",
             "Body": text,
-            "NumMedia": "0",
+            "NumMedia": str(len(media or [])),
         }
+        for i, (url, content_type) in enumerate(media or []):
+            params[f"MediaUrl{i}"] = url
+            params[f"MediaContentType{i}"] = content_type
         reply = self._post_twilio(self.public + PATHS["sms"], params)
         if reply.status_code != 200:
             return [f"[HTTP {reply.status_code}] {reply.text}"]

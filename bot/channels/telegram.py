@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+from functools import partial
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+)
 from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
@@ -20,9 +26,11 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
+from telegram.error import TelegramError
 
-from bot.channels import store
+from bot.channels import evidence, store
 from bot.channels.config import missing_settings, setting, voice_line_number
+from bot.channels.live_gate import staff_have_it
 from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
@@ -31,6 +39,9 @@ from bot.channels.unanswered import apology, forget_unanswered, taken_over
 from bot.core.conversations import address_of, conversation_id
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import get_settings
+from bot.evidence import service as evidence_service
+from bot.evidence.media import Media, MediaRefused
+from bot.evidence.media import fetch as fetch_media
 from bot.language.i18n import LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -136,6 +147,10 @@ def _callback_data(button: Dict[str, Any]) -> str:
     return str(button.get("title", ""))[: MAX_CALLBACK_DATA // 4]
 
 
+def _refuse(reason: str) -> Media:
+    raise MediaRefused(reason)
+
+
 class TelegramInput(InputChannel):
     """Telegram webhook: secret token checked, each update_id handled once."""
 
@@ -234,7 +249,9 @@ class TelegramInput(InputChannel):
                 phone = normalise_phone(contact.phone_number) or "+" + contact.phone_number.lstrip(
                     "+"
                 )
-                await self._to_assistant(phone, chat_id, {"phone": phone}, on_new_message, lang)
+                await self._to_assistant(
+                    phone, chat_id, {"phone": phone}, on_new_message, lang, app
+                )
             else:
                 await self.bot.send_message(
                     chat_id=message.chat_id,
@@ -249,6 +266,17 @@ class TelegramInput(InputChannel):
                 reply_markup=language_keyboard(),
             )
             return
+        files = await self._media_files(message)
+        if files:
+            caption = (message.caption or "").strip()
+            phone = await shared_phone(app, chat_id)
+            conversation = conversation_id(CHANNEL, chat_id)
+            told = await evidence.receive(app, conversation, CHANNEL, phone, caption, lang, files)
+            for reply in told:
+                await self.bot.send_message(chat_id=message.chat_id, text=reply)
+            if not caption or evidence_service.ticket_in_text(caption):
+                return
+            text = caption
         if not text:
             await self.bot.send_message(
                 chat_id=message.chat_id,
@@ -260,7 +288,28 @@ class TelegramInput(InputChannel):
         if text.startswith("/"):  # a Telegram command is words, not an intent to trigger
             text = text[1:].split("@")[0]
         metadata = await self._phone_metadata(app, message.chat, user)
-        await self._to_assistant(text, chat_id, metadata, on_new_message, lang)
+        await self._to_assistant(text, chat_id, metadata, on_new_message, lang, app)
+
+    async def _media_files(self, message: Any) -> List[Callable[[], Media]]:
+        """A fetch for the photo (largest size), voice note, audio or document, via getFile."""
+        item = (
+            (message.photo[-1] if message.photo else None)
+            or message.voice
+            or message.audio
+            or message.document
+        )
+        if item is None:
+            return []
+        settings = get_settings()
+        if (item.file_size or 0) > settings.MEDIA_MAX_BYTES:
+            return [partial(_refuse, "too_large")]
+        try:
+            found = await self.bot.get_file(item.file_id)
+        except TelegramError:
+            logger.warning("Telegram getFile failed for a file of chat %s", message.chat_id)
+            return [partial(_refuse, "unreachable")]
+        # The file URL carries the bot token: it is never logged, only fetched.
+        return [partial(fetch_media, str(found.file_path), None, settings)]
 
     async def _phone_metadata(self, app: Any, chat: Any, user: Any) -> Dict[str, Any]:
         """{"phone": ...} when this private chat's user shared their own number earlier."""
@@ -278,7 +327,7 @@ class TelegramInput(InputChannel):
         if data.startswith("lang:") and data[5:] in LANGUAGES:
             lang = data[5:]
             await self._to_assistant(
-                LANGUAGE_CHOSEN_TEXT, chat_id, {"language": lang}, on_new_message, lang
+                LANGUAGE_CHOSEN_TEXT, chat_id, {"language": lang}, on_new_message, lang, app
             )
             await self.bot.send_message(
                 chat_id=int(chat_id),
@@ -289,7 +338,7 @@ class TelegramInput(InputChannel):
         lang = await conversation_language(app, conversation_id(CHANNEL, chat_id))
         chat = query.message.chat if query.message else None
         metadata = await self._phone_metadata(app, chat, query.from_user)
-        await self._to_assistant(data, chat_id, metadata, on_new_message, lang)
+        await self._to_assistant(data, chat_id, metadata, on_new_message, lang, app)
 
     async def _to_assistant(
         self,
@@ -298,8 +347,11 @@ class TelegramInput(InputChannel):
         metadata: Dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         language: str,
+        app: Any = None,
     ) -> None:
-        output = TelegramOutput(self.bot, language)
+        # While staff have the conversation, whatever would still be said is dropped.
+        taken = await staff_have_it(app, conversation_id(CHANNEL, chat_id))
+        output = CollectingOutputChannel() if taken else TelegramOutput(self.bot, language)
         await on_new_message(
             UserMessage(
                 text,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import (
@@ -18,8 +19,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels import retries, sms_text, store
+from bot.channels import evidence, retries, sms_text, store
 from bot.channels.config import missing_settings, setting, sms_max_segments, voice_line_number
+from bot.channels.live_gate import staff_have_it
 from bot.channels.rest import vaulted
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, say
@@ -28,10 +30,14 @@ from bot.channels.unanswered import apology_for, forget_unanswered, taken_over
 from bot.core.conversations import twilio_conversation_id
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
+from bot.evidence import service as evidence_service
+from bot.evidence.media import Media
+from bot.evidence.media import fetch as fetch_media
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "twilio"
+MAX_MEDIA = 10  # Twilio sends at most 10 media files with one message
 
 
 def phone_of(address: str) -> str:
@@ -215,6 +221,20 @@ class TwilioMessagingInput(InputChannel):
         await run_db(store.save_reply, CHANNEL, sid, twiml)
         return _xml(twiml)
 
+    def _media_files(self, form: Dict[str, str]) -> List[Callable[[], Media]]:
+        """A fetch for each MediaUrlN, with the account's credentials (Twilio's basic auth)."""
+        try:
+            count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+        except ValueError:
+            return []
+        settings = self.settings or get_settings()
+        auth = (
+            str(setting("TWILIO_ACCOUNT_SID", settings) or ""),
+            str(setting("TWILIO_AUTH_TOKEN", settings) or ""),
+        )
+        urls = [form.get(f"MediaUrl{i}") or "" for i in range(count)]
+        return [partial(fetch_media, url, auth, settings) for url in urls if url]
+
     async def _answer(
         self,
         request: Request,
@@ -227,8 +247,18 @@ class TwilioMessagingInput(InputChannel):
         whatsapp = sender.startswith("whatsapp:")
         text = (form.get("Body") or "").strip()
         choices, more = await run_db(store.load_sender_state, CHANNEL, sender)
+        files = self._media_files(form)
+        told: List[str] = []
+        if files:
+            conversation = twilio_conversation_id(sender)
+            lang = await conversation_language(request.app, conversation)
+            told = await evidence.receive(
+                request.app, conversation, CHANNEL, phone_of(sender), text, lang, files
+            )
+            if not text or evidence_service.ticket_in_text(text):
+                return twiml_messages(told)  # nothing more for the assistant to read
         if not text:
-            if int(form.get("NumMedia") or 0) or form.get("Latitude"):
+            if (int(form.get("NumMedia") or 0) and not files) or form.get("Latitude"):
                 lang = await conversation_language(request.app, twilio_conversation_id(sender))
                 kind = say(
                     "channel_media_not_supported", lang, CHANNEL, voice_number=self.voice_number
@@ -250,6 +280,7 @@ class TwilioMessagingInput(InputChannel):
             return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
         typed = text
         text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
+        taken_over_now = await staff_have_it(request.app, twilio_conversation_id(sender))
         collector = TwilioMessagingOutput()
         earlier = None
         if resumed:  # an earlier delivery died: did the message reach the conversation?
@@ -272,12 +303,15 @@ class TwilioMessagingInput(InputChannel):
                     },
                 )
             )
+        if taken_over_now:  # staff answer through the outbox; the assistant says nothing
+            return twiml_messages(told)
         if not collector.messages and not taken_over(CHANNEL, sender):
             await forget_unanswered(request.app, twilio_conversation_id(sender))
             apology = await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), typed)
             collector.messages.append({"text": apology})
         lang = await conversation_language(request.app, twilio_conversation_id(sender), typed)
-        pages, new_choices = format_reply(collector.messages, whatsapp, lang, self.max_segments)
+        said = [{"text": t} for t in told] + collector.messages
+        pages, new_choices = format_reply(said, whatsapp, lang, self.max_segments)
         now, rest = (pages, []) if whatsapp else (pages[:1], pages[1:])
         await run_db(
             store.save_sender_state,

@@ -8,7 +8,7 @@ from typing import Any, Dict
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from bot.console import audit
+from bot.console import audit, evidence
 from bot.console.models import StaffUser
 from bot.console.queries import (
     QueueFilter,
@@ -21,7 +21,7 @@ from bot.console.queries import (
 from bot.console.registry_view import registry_view
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
-from bot.console.web import current_user, get_db, not_found
+from bot.console.web import csrf_token, current_user, get_db, not_found
 from bot.core.identifiers import mask_cnic
 from bot.privacy.masking import mask_text
 from bot.tickets import service
@@ -38,8 +38,10 @@ def _load(db: Session, user: StaffUser, number: str) -> Ticket:
 
 
 @router.get("/me")
-def me(user: StaffUser = Depends(current_user)) -> Dict[str, Any]:
+def me(request: Request, user: StaffUser = Depends(current_user)) -> Dict[str, Any]:
+    """Who is signed in, and the session's CSRF token for the API's POSTs (X-CSRF-Token)."""
     return {
+        "csrf_token": csrf_token(request),
         "username": user.username,
         "role": user.role,
         "districts": user.district_list,
@@ -85,6 +87,7 @@ def api_ticket(
         }
         for e in service.history(db, ticket)
     ]
+    data["attachments"] = evidence.listing(evidence.attachments_of(db, ticket))
     return data
 
 

@@ -13,7 +13,15 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.console import api, pages_auth, pages_dashboard, pages_tickets, views
+from bot.console import (
+    api,
+    conversations,
+    evidence,
+    pages_auth,
+    pages_dashboard,
+    pages_tickets,
+    views,
+)
 from bot.console.auth import accounts_with_demo_password
 from bot.console.web import NotSignedIn, render
 from bot.core import db
@@ -25,7 +33,8 @@ SESSION_HOURS = 8
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+        "script-src 'self'; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -126,6 +135,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(pages_tickets.router)
     app.include_router(pages_dashboard.router)
     app.include_router(api.router)
+    app.include_router(conversations.router)
+    app.include_router(evidence.router)
 
     from bot.console.telegram_alerts import StaffTelegramConfig, mount_webhook
 

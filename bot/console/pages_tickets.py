@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.console import audit, exports
+from bot.console import audit, evidence, exports
 from bot.console.models import StaffUser
 from bot.console.queries import (
     PAGE_SIZE,
@@ -112,6 +112,7 @@ def _ticket_page(
             "t": ticket,
             "now": now,
             "history": service.history(db, ticket),
+            "attachments": evidence.attachments_of(db, ticket),
             "transcript": read_transcript(
                 ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since, session=db
             ),

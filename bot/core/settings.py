@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     SMS_MAX_SEGMENTS: int = 3
     # Telegram Bot API base URL (the phone simulator serves a local one)
     TELEGRAM_API_BASE_URL: Optional[str] = None
+    # Twilio REST API base URL (tests and the simulator stand in for api.twilio.com)
+    TWILIO_API_BASE_URL: Optional[str] = None
     CALL_CENTRE_NUMBER: str = "+92800026477"
     # The number citizens call for the voice line, named in texts to SMS/WhatsApp users.
     VOICE_LINE_NUMBER: Optional[str] = None
@@ -91,6 +93,14 @@ class Settings(BaseSettings):
     # `host:port` or `*.domain`. Twilio serves MediaUrlN from api.twilio.com, which
     # redirects to its CDN; Telegram files come from api.telegram.org.
     MEDIA_HOSTS: str = "api.twilio.com,*.twiliocdn.com,api.telegram.org"
+    # Evidence (photos, voice notes, PDFs) larger than this is refused
+    MEDIA_MAX_BYTES: int = 5 * 1024 * 1024
+
+    # Live takeover: a conversation staff took over goes back to the assistant after this
+    # many minutes without a staff message; the wait told to a citizen counts this many
+    # minutes per conversation ahead of her for each member of staff on duty.
+    LIVE_IDLE_MINUTES: int = 30
+    LIVE_MINUTES_PER_CONVERSATION: int = 5
 
     # Staff console
     CONSOLE_HOST: str = "127.0.0.1"

@@ -44,3 +44,18 @@ def unseal(stored: Optional[str]) -> Optional[str]:
     except (InvalidToken, ValueError):
         logger.warning("Sealed channel state could not be opened: was HASH_KEY changed?")
         return None
+
+
+@lru_cache(maxsize=4)
+def _file_fernet(key: str) -> Fernet:
+    return fernet_for(key, b"madadgar-evidence-seal")
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """A file (evidence) encrypted for storage, with its own key label."""
+    return _file_fernet(get_settings().HASH_KEY).encrypt(data)
+
+
+def unseal_bytes(stored: bytes) -> bytes:
+    """The file `seal_bytes` stored (InvalidToken when HASH_KEY changed)."""
+    return _file_fernet(get_settings().HASH_KEY).decrypt(stored)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Callable, Mapping, Optional, Tuple
 
 from sqlalchemy.orm import Session
@@ -45,11 +46,24 @@ class Scheduler:
         """One escalation pass, then one delivery round when senders were given."""
         now = self.clock()
         escalation = run_escalation_pass(self.session_factory, now)
+        self._conversation_pass(now)
         delivery = None
         if self.senders:
             delivery = deliver_pending(self.session_factory, self.senders, now, self.responses)
         self.runs += 1
         return escalation, delivery
+
+    def _conversation_pass(self, now: datetime) -> None:
+        """Live conversations without a staff message go back to the assistant; evidence
+        nobody placed within a day is deleted."""
+        from bot.evidence.service import forget_unclaimed
+        from bot.live.service import hand_back_idle
+
+        with self.session_factory() as session, session.begin():
+            handed = hand_back_idle(session, now)
+            forget_unclaimed(session, now)
+        if handed:
+            log.info("handed %d idle live conversations back to the assistant", len(handed))
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -78,12 +78,22 @@ def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[
 
 
 @pytest.fixture(scope="session")
-def live_assistant(trained_model: Path, tmp_path_factory) -> Iterator[LiveAssistant]:
-    """Action server and Rasa on free ports, with their own SQLite databases and demo data."""
-    from bot.core import db
-    from bot.core.settings import reset_settings
+def live_assistant(trained_model: Path, tmp_path_factory, media_hosts) -> Iterator[LiveAssistant]:
+    """Action server and Rasa on free ports, with their own SQLite databases and demo data.
 
-    services, live = start_services(trained_model, tmp_path_factory.mktemp("live"), {})
+    Media from the loopback media hosts (tests/auxil/twilio_fakes.py) is allowed.
+    """
+    from bot.core import db
+    from bot.core.settings import Settings, reset_settings
+
+    services, live = start_services(
+        trained_model,
+        tmp_path_factory.mktemp("live"),
+        {
+            "MEDIA_HOSTS": f"{Settings().MEDIA_HOSTS},{media_hosts.allow_list}",
+            "TWILIO_API_BASE_URL": media_hosts.api.base_url,
+        },
+    )
     try:
         yield live
     finally:

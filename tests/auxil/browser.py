@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -129,6 +130,15 @@ def console_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSi
         datetime.now(timezone.utc) - timedelta(hours=2, minutes=5),
     )
     settings = Settings(DATABASE_URL=url, TRACKER_DB_URL=tracker_url, DEMO_MODE=True)
+    with serve_console(settings) as base_url:
+        yield ConsoleSite(base_url, url, tracker_url, numbers)
+    transcripts.dispose()
+    db.dispose_engines()
+
+
+@contextmanager
+def serve_console(settings: Settings) -> Iterator[str]:
+    """The console for `settings` on a free loopback port (uvicorn in a thread); its URL."""
     port = free_port()
     config = uvicorn.Config(
         create_app(settings),
@@ -146,11 +156,11 @@ def console_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSi
         assert thread.is_alive(), "the console server thread died while starting"
         assert time.monotonic() < deadline, "the console did not start in 20 s"
         time.sleep(0.05)
-    yield ConsoleSite(f"http://127.0.0.1:{port}", url, tracker_url, numbers)
-    server.should_exit = True
-    thread.join(timeout=10)
-    transcripts.dispose()
-    db.dispose_engines()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def _ensure_chromium() -> None:

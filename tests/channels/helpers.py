@@ -18,6 +18,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.channels.twilio_security import sign
 
 Reply = Callable[[UserMessage], Awaitable[None]]
+BOT_TOKEN = "123456:TEST-TOKEN"
+FILE_PATH = "voice/file_1.oga"  # what the recorded getFile answers
 
 
 def free_port() -> int:
@@ -150,12 +152,16 @@ class CapturingRequest(BaseRequest):
                 "chat": {"id": int(params["chat_id"]), "type": "private"},
                 "text": params.get("text", ""),
             }
+        if endpoint == "getFile":
+            result = {"file_id": params["file_id"], "file_unique_id": "u1", "file_path": FILE_PATH}
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def sent(self, endpoint: str = "sendMessage") -> List[Dict[str, Any]]:
         return [p for e, p in self.calls if e == endpoint]
 
 
-def offline_bot() -> Tuple[Bot, CapturingRequest]:
+def offline_bot(base_file_url: Optional[str] = None) -> Tuple[Bot, CapturingRequest]:
+    """A Bot whose API calls are recorded; files (getFile) are served from `base_file_url`."""
     request = CapturingRequest()
-    return Bot("123456:TEST-TOKEN", request=request), request
+    extra = {"base_file_url": base_file_url} if base_file_url else {}
+    return Bot(BOT_TOKEN, request=request, **extra), request

@@ -105,10 +105,19 @@ def test_someone_elses_contact_is_not_used(tg, assistant):
     )
 
 
-def test_a_photo_without_text_gets_a_kind_reply(tg, assistant):
+def test_a_sticker_without_text_gets_a_kind_reply(tg, assistant):
     server, request = tg
-    photo = [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
-    post(server, update(1, photo=photo))
+    sticker = {
+        "file_id": "f",
+        "file_unique_id": "u",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    post(server, update(1, sticker=sticker))
+    assert request.sent("getFile") == []
     assert assistant.received == []
     assert "+15005550006" in request.sent()[-1]["text"]
 
@@ -127,3 +136,45 @@ def test_buttons_from_the_assistant_become_inline_buttons(tg, assistant):
     post(server, update(1, text="x"))
     rows = request.sent()[-1]["reply_markup"]["inline_keyboard"]
     assert [r[0]["callback_data"] for r in rows] == ["/affirm", "/deny"]
+
+
+def test_a_voice_note_is_fetched_with_get_file_and_held_until_she_names_the_ticket(
+    channel_env, live, assistant, monkeypatch
+):
+    from sqlalchemy import select
+
+    from bot.core.db import session_scope
+    from bot.core.settings import reset_settings
+    from bot.evidence.models import PendingMedia
+    from tests.auxil.twilio_fakes import MediaServer
+    from tests.channels.helpers import BOT_TOKEN, FILE_PATH
+
+    files = MediaServer().start()
+    try:
+        files.files[f"file/bot{BOT_TOKEN}/{FILE_PATH}"] = ("audio/ogg", b"OggS" + bytes(200))
+        monkeypatch.setenv("MEDIA_HOSTS", f"api.telegram.org,127.0.0.1:{files.port}")
+        reset_settings()
+        bot, request = offline_bot(f"{files.base_url}/file/bot")
+        server = live([TelegramInput(bot, SECRET, "+15005550006")])
+        server.app.ctx.agent.languages["777"] = "roman_ur"
+        voice = {"file_id": "V1", "file_unique_id": "u1", "duration": 3, "file_size": 204}
+        assert post(server, update(31, voice=voice)).status_code == 200
+    finally:
+        files.stop()
+    assert [p["file_id"] for p in request.sent("getFile")] == ["V1"]
+    [told] = request.sent()
+    assert "aap ki file (voice note) mil gayi" in told["text"]
+    assert assistant.received == []
+    with session_scope() as session:
+        [held] = session.execute(select(PendingMedia)).scalars().all()
+        assert (held.sender_id, held.content_type) == ("777", "audio/ogg")
+
+
+def test_a_file_too_large_is_refused_before_it_is_fetched(tg, assistant):
+    server, request = tg
+    server.app.ctx.agent.languages["777"] = "en"
+    doc = {"file_id": "D1", "file_unique_id": "u2", "file_size": 6 * 1024 * 1024}
+    post(server, update(32, document=doc))
+    assert request.sent("getFile") == []
+    [told] = request.sent()
+    assert told["text"].startswith("Sorry, I could not accept this file.")

@@ -9,6 +9,7 @@ import pytest
 from bot.channels import store
 from bot.channels.sms_text import segment_count
 from bot.channels.twilio_messaging import TwilioMessagingInput
+from tests.auxil.twilio_fakes import MediaServer
 from tests.channels.conftest import PUBLIC, TOKEN
 from tests.channels.helpers import twilio_headers
 
@@ -76,21 +77,27 @@ def test_a_retried_message_sid_is_processed_once_and_gets_the_same_reply(server,
     assert len(assistant.received) == 1
 
 
-def test_a_picture_without_text_gets_a_kind_reply_in_the_users_language(server, assistant):
+def test_media_from_a_host_off_the_allow_list_is_refused_unfetched(server, assistant):
     server.app.ctx.agent.languages["whatsapp:+923001234567"] = "ur"
-    reply = post(
-        server,
-        message(
-            "",
-            sid="SM7",
-            sender="whatsapp:+923001234567",
-            NumMedia="1",
-            MediaContentType0="audio/ogg",
-            MediaUrl0="https://api.twilio.com/x",
-        ),
-    )
+    elsewhere = MediaServer().start()  # a real server, but not on MEDIA_HOSTS
+    elsewhere.files["x"] = ("audio/ogg", b"OggS" + b"\0" * 64)
+    try:
+        reply = post(
+            server,
+            message(
+                "",
+                sid="SM7",
+                sender="whatsapp:+923001234567",
+                NumMedia="1",
+                MediaContentType0="audio/ogg",
+                MediaUrl0=elsewhere.url("x"),
+            ),
+        )
+    finally:
+        elsewhere.stop()
     [text] = texts(reply)
-    assert "وائس نوٹ" in text and "+15005550006" in text  # explains how to reach the voice line
+    assert "فائل قبول نہیں" in text  # refused, in her language
+    assert elsewhere.served == []
     assert assistant.received == []
 
 

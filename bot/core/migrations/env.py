@@ -9,6 +9,8 @@ from bot.channels import models as channel_models  # noqa: F401
 from bot.console import models as console_models  # noqa: F401
 from bot.core.db import Base
 from bot.core.settings import get_settings
+from bot.evidence import models as evidence_models  # noqa: F401
+from bot.live import models as live_models  # noqa: F401
 from bot.privacy import models as privacy_models  # noqa: F401
 from bot.registry import models as registry_models  # noqa: F401
 from bot.tickets import models as ticket_models  # noqa: F401
