@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -11,7 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import store, voice_twiml
+from bot.channels import evidence, store, voice_twiml
 from bot.channels.config import missing_settings, setting
 from bot.channels.rest import vaulted
 from bot.channels.store import CallState, run_db
@@ -30,6 +31,7 @@ from bot.channels.voice_text import (
 )
 from bot.core.identifiers import mask_phone
 from bot.core.settings import Settings, get_settings
+from bot.evidence.media import fetch as fetch_media
 from bot.nlu.spoken import answer_is, lexicon, voice_words
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,12 @@ LANGUAGE_CHOSEN_TEXT = "/greet"  # sent to the assistant once the caller picks a
 HUMAN_TEXT = "/talk_to_human"  # key 0
 MAX_NO_INPUT = 2
 MAX_MISUNDERSTOOD = 3
+RECORD_KEY = "7"  # record a spoken complaint, offered while a complaint's questions are asked
+COMPLAINT_QUESTIONS = {
+    "utter_ask_complaint_place",
+    "utter_ask_complaint_details",
+    "utter_ask_amount",
+}
 # Responses that mean "I did not understand"; repeated ones end the call with a callback.
 MISUNDERSTOOD_RESPONSES = {"utter_default", "utter_ask_rephrase", "utter_out_of_scope"}
 
@@ -130,6 +138,7 @@ class TwilioVoiceInput(InputChannel):
             if not claim.first:
                 return _xml(claim.reply or voice_twiml.empty())
             state = await run_db(store.load_call, call_sid)
+            self.app = request.app
             try:
                 twiml = await self.turn(form, state, on_new_message)
             except Exception:
@@ -194,6 +203,8 @@ class TwilioVoiceInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> str:
         """The TwiML answering one webhook of a call, updating `state`."""
+        if form.get("RecordingUrl") and state.language:
+            return await self._recorded(form, state)
         if "DialCallStatus" in form:
             if form["DialCallStatus"] in ("completed", "answered"):
                 return voice_twiml.goodbye([], state.language, self.settings)
@@ -248,6 +259,9 @@ class TwilioVoiceInput(InputChannel):
             return self._listen(state, [], state.last_prompt or "")
         if digits == "0":
             return await self._ask(form, state, HUMAN_TEXT, on_new_message)
+        if digits == RECORD_KEY:
+            prompt = say("voice_record_prompt", state.language, CHANNEL)
+            return voice_twiml.record(self._action(state), prompt, state.language, self.settings)
         choices = state.choices or []
         if len(digits) <= 2 and digits.isdigit() and 1 <= int(digits) <= len(choices):
             return await self._ask(form, state, choices[int(digits) - 1][1], on_new_message)
@@ -290,6 +304,26 @@ class TwilioVoiceInput(InputChannel):
             if new is not None:
                 return self._read_back(state, new)
         return self._read_back(state, entry)
+
+    async def _recorded(self, form: Dict[str, str], state: CallState) -> str:
+        """A spoken complaint: the recording (as MP3) becomes evidence, like a voice note."""
+        settings = self.settings or get_settings()
+        auth = (
+            str(setting("TWILIO_ACCOUNT_SID", settings) or ""),
+            str(setting("TWILIO_AUTH_TOKEN", settings) or ""),
+        )
+        url = form["RecordingUrl"] + ".mp3"  # Twilio serves the recording as MP3 on request
+        told = await evidence.receive(
+            getattr(self, "app", None),
+            conversation_id(state.call_sid),
+            CHANNEL,
+            phone_of(form.get("From") or ""),
+            "",
+            state.language or "ur",
+            [partial(fetch_media, url, auth, settings)],
+        )
+        spoken = [speakable(t, state.language) for t in told]
+        return self._listen(state, spoken, state.last_prompt or "")
 
     def _metadata(self, form: Dict[str, str], state: CallState, **extra: Any) -> Dict[str, Any]:
         meta = {
@@ -375,7 +409,10 @@ class TwilioVoiceInput(InputChannel):
             )
         if hang_up:
             return voice_twiml.goodbye(texts, lang, self.settings)
-        prompt = " ".join(texts[-1:] + [say("voice_repeat_hint", lang, CHANNEL)])
+        hints = [say("voice_repeat_hint", lang, CHANNEL)]
+        if any(m.get("utter_action") in COMPLAINT_QUESTIONS for m in messages):
+            hints.append(say("voice_record_offer", lang, CHANNEL))
+        prompt = " ".join(texts[-1:] + hints)
         return self._listen(state, texts[:-1], prompt)
 
     def _dial_number(self, value: Any) -> str:

@@ -23,6 +23,9 @@ class VoiceProfile:
     speech_model: str
 
 
+RECORD_MAX_SECONDS = 120  # a spoken complaint; MP3 at Twilio's rate stays far under 5 MB
+
+
 def voice_profile(language: Optional[str], settings: Optional[Settings] = None) -> VoiceProfile:
     """Urdu: heard as ur-PK, spoken with Google's Urdu voice (ur-IN); otherwise English (en-IN)."""
     key = "UR" if language == "ur" else "EN"
@@ -119,3 +122,22 @@ def goodbye(texts: List[str], language: Optional[str], settings: Optional[Settin
 
 def empty() -> str:
     return str(VoiceResponse())
+
+
+def record(
+    action: str, prompt: str, language: Optional[str], settings: Optional[Settings] = None
+) -> str:
+    """Say `prompt`, then record the caller (up to two minutes, # ends); Twilio posts the
+    recording's URL to `action`."""
+    profile = voice_profile(language, settings)
+    answer = VoiceResponse()
+    _say(answer, prompt, profile)
+    answer.record(
+        action=action,
+        method="POST",
+        max_length=RECORD_MAX_SECONDS,
+        finish_on_key="#",
+        play_beep=True,
+        timeout=5,
+    )
+    return str(answer)

@@ -286,3 +286,50 @@ def test_a_retried_step_gets_the_same_twiml_without_asking_again(call, assistant
 
 def test_unsigned_voice_webhooks_are_refused(call, assistant):
     assert call.post(PUBLIC + PATH, {"CallStatus": "ringing"}, signed=False).status_code == 403
+
+
+def test_a_spoken_complaint_is_recorded_and_kept_as_evidence(
+    channel_env, live, assistant, monkeypatch
+):
+    from sqlalchemy import select
+
+    from bot.core.db import session_scope
+    from bot.core.settings import reset_settings
+    from bot.evidence.models import PendingMedia
+    from tests.auxil.twilio_fakes import MediaServer
+
+    recordings = MediaServer("AC" + "0" * 32, TOKEN).start()  # channel_env's account
+    try:
+        recordings.files["Recordings/RE1.mp3"] = ("audio/mpeg", b"ID3\x04" + bytes(500))
+        monkeypatch.setenv("MEDIA_HOSTS", f"api.twilio.com,127.0.0.1:{recordings.port}")
+        reset_settings()
+        call = Call(live([TwilioVoiceInput.from_credentials({})]), sid="CA7")
+        call.ring()
+        assistant.replies = [
+            {"text": "Yeh kab aur kahan hua?", "utter_action": "utter_ask_complaint_place"}
+        ]
+        asked = call.press("1")  # Urdu
+        assert "ریکارڈ کروانے کے لیے سات دبائیں" in said(asked)
+        recording = call.post(call.action, {"CallStatus": "in-progress", "Digits": "7"})
+        root = ET.fromstring(recording.text)
+        record = root.find("Record")
+        assert record is not None and record.get("finishOnKey") == "#"
+        assert record.get("maxLength") == "120"
+        told = call.twiml(
+            call.post(
+                record.get("action"),
+                {
+                    "CallStatus": "in-progress",
+                    "RecordingUrl": recordings.url("Recordings/RE1"),
+                    "RecordingDuration": "12",
+                    "Digits": "#",
+                },
+            )
+        )
+    finally:
+        recordings.stop()
+    assert recordings.served == ["Recordings/RE1.mp3"]
+    assert "آپ کی فائل (وائس نوٹ) مل گئی" in said(told)  # told what became of it
+    with session_scope() as session:
+        [held] = session.execute(select(PendingMedia)).scalars().all()
+        assert held.content_type == "audio/mpeg"
