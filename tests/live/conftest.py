@@ -7,11 +7,10 @@ from typing import Iterator
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
-from bot.console.app import create_app
 from bot.core.settings import Settings, reset_settings
 from tests.auxil.assistant import LiveAssistant
+from tests.auxil.browser import serve_console
 from tests.auxil.twilio_fakes import FakeTwilioApi
 
 
@@ -19,7 +18,7 @@ from tests.auxil.twilio_fakes import FakeTwilioApi
 class Staff:
     """A signed-in console session of one staff member, with the API's CSRF header."""
 
-    client: TestClient
+    client: httpx.Client
     username: str
 
     def __post_init__(self) -> None:
@@ -76,15 +75,15 @@ def console_for(live_assistant: LiveAssistant, twilio_api, monkeypatch) -> Itera
     monkeypatch.setenv("DATABASE_URL", live_assistant.database_url)
     reset_settings()
     app_settings = console_settings(live_assistant)
-    app = create_app(app_settings)
     signed_in = []
+    with serve_console(app_settings) as url:
 
-    def sign_in(username: str) -> Staff:
-        staff = Staff(TestClient(app, base_url="http://console.test"), username)
-        signed_in.append(staff)
-        return staff
+        def sign_in(username: str) -> Staff:
+            staff = Staff(httpx.Client(base_url=url, timeout=30), username)
+            signed_in.append(staff)
+            return staff
 
-    yield sign_in
-    for staff in signed_in:
-        staff.sign_out()
+        yield sign_in
+        for staff in signed_in:
+            staff.sign_out()
     reset_settings()

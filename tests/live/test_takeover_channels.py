@@ -8,6 +8,7 @@ and the CSRF token from /api/me. Messages staff write reach a stand-in for Twili
 from __future__ import annotations
 
 import sqlite3
+import time
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -49,6 +50,20 @@ CASES = {
 }
 WAIT_WORDS = {"roman_ur": "minute", "en": "minutes", "ur": "منٹ"}
 BACK_WORDS = {"roman_ur": "Madadgar dobara", "en": "answers you again", "ur": "مددگار دوبارہ"}
+
+
+def eventually(check, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
+    """True once `check()` is (the console sends after answering the request)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def staff_messages(staff, path: str) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in staff.get(path).json()["messages"] if m["from"] == "staff"]
 
 
 def tracker_events(tracker_url: str, sender_id: str) -> list:
@@ -106,15 +121,15 @@ def test_staff_take_over_answer_and_hand_back(language, live_assistant, console_
 
     sent = staff.post(f"{path}/messages", {"text": answer})
     assert sent.status_code == 200, sent.text
-    assert any(answer in body for body in twilio_api.to(recipient)), twilio_api.sent
-    detail = staff.get(path).json()
-    [ours] = [m for m in detail["messages"] if m["from"] == "staff"]
-    assert ours["text"] == answer and ours["delivery"] == "sent"
+    assert eventually(lambda: any(answer in b for b in twilio_api.to(recipient))), twilio_api.sent
+    assert eventually(lambda: staff_messages(staff, path)[0]["delivery"] == "sent")
+    [ours] = staff_messages(staff, path)
+    assert ours["text"] == answer
     assert {"from", "text", "at", "delivery"} <= set(ours)
 
     back = staff.post(f"{path}/handback")
     assert back.status_code == 200 and back.json()["state"] == "assistant"
-    assert any(BACK_WORDS[language] in body for body in twilio_api.to(recipient))
+    assert eventually(lambda: any(BACK_WORDS[language] in b for b in twilio_api.to(recipient)))
 
     # The assistant answers again, and Rasa's tracker was paused and resumed.
     again = "\n".join(phone.message(dashed(SHAZIA.cnic)))
