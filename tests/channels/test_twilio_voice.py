@@ -329,7 +329,7 @@ def test_a_spoken_complaint_is_recorded_and_kept_as_evidence(
     finally:
         recordings.stop()
     assert recordings.served == ["Recordings/RE1.mp3"]
-    assert "آپ کی فائل (وائس نوٹ) مل گئی" in said(told)  # told what became of it
+    assert "آپ کی فائل مل گئی" in said(told)  # told what became of it
     with session_scope() as session:
         [held] = session.execute(select(PendingMedia)).scalars().all()
         assert held.content_type == "audio/mpeg"
