@@ -30,7 +30,9 @@ class Call:
             **extra,
         }
         headers = twilio_headers(TOKEN, url, params) if signed else {}
-        return httpx.post(self.server.url + url[len(PUBLIC) :], data=params, headers=headers)
+        return httpx.post(
+            self.server.url + url[len(PUBLIC) :], data=params, headers=headers, timeout=30
+        )
 
     def twiml(self, reply: httpx.Response) -> ET.Element:
         assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/xml")
