@@ -156,7 +156,7 @@ def test_a_voice_note_is_fetched_with_get_file_and_held_until_she_names_the_tick
         reset_settings()
         bot, request = offline_bot(f"{files.base_url}/file/bot")
         server = live([TelegramInput(bot, SECRET, "+15005550006")])
-        server.app.ctx.agent.languages["777"] = "roman_ur"
+        server.app.ctx.agent.languages["telegram:777"] = "roman_ur"
         voice = {"file_id": "V1", "file_unique_id": "u1", "duration": 3, "file_size": 204}
         assert post(server, update(31, voice=voice)).status_code == 200
     finally:
@@ -167,12 +167,12 @@ def test_a_voice_note_is_fetched_with_get_file_and_held_until_she_names_the_tick
     assert assistant.received == []
     with session_scope() as session:
         [held] = session.execute(select(PendingMedia)).scalars().all()
-        assert (held.sender_id, held.content_type) == ("777", "audio/ogg")
+        assert (held.sender_id, held.content_type) == ("telegram:777", "audio/ogg")
 
 
 def test_a_file_too_large_is_refused_before_it_is_fetched(tg, assistant):
     server, request = tg
-    server.app.ctx.agent.languages["777"] = "en"
+    server.app.ctx.agent.languages["telegram:777"] = "en"
     doc = {"file_id": "D1", "file_unique_id": "u2", "file_size": 6 * 1024 * 1024}
     post(server, update(32, document=doc))
     assert request.sent("getFile") == []

@@ -1,14 +1,14 @@
 """live takeover (conversations, their steps) and evidence attached to tickets
 
-Revision ID: 0008_live_and_evidence
-Revises: 0007_sealed_channel_state
+Revision ID: 0009_live_and_evidence
+Revises: 0008_ticket_district_index
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_live_and_evidence"
-down_revision = "0007_sealed_channel_state"
+revision = "0009_live_and_evidence"
+down_revision = "0008_ticket_district_index"
 branch_labels = None
 depends_on = None
 
