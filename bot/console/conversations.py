@@ -112,13 +112,13 @@ def deliver_now(request: Request, outbox_id: Optional[int]) -> None:
     if outbox_id is None:
         return
     from bot.channels.senders import build_senders
-    from bot.cli.worker import all_responses
+    from bot.language.i18n import load_responses
     from bot.tickets.outbox import deliver_one
 
     state = request.app.state
     if getattr(state, "live_senders", None) is None:
         state.live_senders = build_senders(state.settings)
-        state.live_responses = all_responses()
+        state.live_responses = load_responses()
     with state.session_factory() as session:
         with session.begin():
             deliver_one(session, outbox_id, state.live_senders, utcnow(), state.live_responses)
