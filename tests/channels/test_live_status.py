@@ -139,7 +139,12 @@ def test_sms_every_persona_hears_her_state_reason_and_next_step(live_assistant, 
         assert VERIFIED[language] in answer, answer
     for fact in facts(key, language):
         assert fact in answer, f"{key}/{language}: {fact!r} missing from {answer!r}"
-    assert is_urdu_script(answer) == (language == "ur"), answer
+    # Names and places come from the registry in Latin letters: the script is that of the rest.
+    p = persona(key)
+    written = (
+        re.sub(r"\([^)]*\)|[A-Z][\w-]*(?:[ ,]+[A-Z][\w-]*)*", "", answer) if p.agent else answer
+    )
+    assert is_urdu_script(written) == (language == "ur"), answer
     assert re.search(r"\d{4}-Q\d", answer) is None, "a quarter label reached the citizen"
     if key == "husband":  # her payment is hers: nothing about amounts or dates
         assert "13,500" not in answer and "Shazia" not in answer
@@ -221,6 +226,11 @@ SPOKEN_RANGE = {
 }
 
 
+SPOKEN_MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April",
+                 "Jun": "June", "Jul": "July", "Aug": "August", "Sep": "September",
+                 "Oct": "October", "Nov": "November", "Dec": "December"}  # fmt: skip
+
+
 def spoken_facts(key: str, language: str) -> List[str]:
     """The written facts as the voice line says them: amounts without commas or Rs, the
     short code digit by digit."""
@@ -228,7 +238,9 @@ def spoken_facts(key: str, language: str) -> List[str]:
     for fact in facts(key, language):
         fact = re.sub(r"(?<=\d),(?=\d{3})", "", fact)
         fact = fact.replace("Rs 13500", "13500 rupees").replace("8171", "8 1 7 1")
-        out.append(fact)
+        for short, full in SPOKEN_MONTHS.items():  # dates are read with the month in full
+            fact = re.sub(rf"\b{short}\b", full, fact)
+        out.append(fact.lower())
     return out
 
 
@@ -250,7 +262,7 @@ def test_voice_every_persona_hears_her_status_with_quarters_as_months(live_assis
         assert is_urdu_script(said), said
     for fact in spoken_facts(key, language):
         if not re.search(r"[A-Za-z]", fact) or language == "en":
-            assert fact in said, f"{key}/{language}: {fact!r} not said in {said!r}"
+            assert fact in said.lower(), f"{key}/{language}: {fact!r} not said in {said!r}"
     assert "Rs" not in said and re.search(r"\d{4}-Q\d", said) is None
     if key not in ("pmt_above", "waitlisted", "government_employee", "spouse_tax_payer",
                    "husband", "newly_enrolled"):  # fmt: skip
