@@ -181,8 +181,8 @@ class ActionStatusFollowup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        cnic = tracker.get_slot("verified_cnic")
-        if not tracker.get_slot("verified") or not cnic:
+        cnic = verified_cnic(tracker)
+        if cnic is None:
             return [
                 SlotSet("pending_flow", "payment"),
                 SlotSet("offer", None),
@@ -195,4 +195,4 @@ class ActionStatusFollowup(Action):
                 session, str(cnic), FOLLOWUP_OF_INTENT.get(intent, "why"), language_of(tracker)
             )
         say(dispatcher, answer.replies)
-        return []
+        return proof_renewed(tracker, cnic)
