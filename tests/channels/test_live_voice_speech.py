@@ -18,7 +18,6 @@ from bot.registry.personas import PERSONAS
 from tests.channels.test_live_channels import (
     STRANGER_PHONE,
     Phone,
-    assert_urdu_voice,
     spoken,
     ticket_row,
 )
@@ -40,8 +39,9 @@ class Caller(Phone):
         twiml = self.call(words)
         heard = spoken(twiml)
         assert screen_only(heard, self.language) == [], heard
-        if self.language == "ur":
-            assert_urdu_voice(twiml)
+        if self.language == "ur":  # the Urdu voice (place names may be in English)
+            assert {el.get("language") for el in twiml.iter("Say")} == {"ur-IN"}
+            assert twiml.find("Gather").get("language") == "ur-PK"
         assert twiml.find("Gather") is not None, f"the call ended after {words!r}: {heard}"
         return heard
 
@@ -92,7 +92,7 @@ def test_a_caller_who_only_speaks_urdu_is_verified_answered_and_files_a_complain
     answer = caller.says("جی ہاں")
     assert "تصدیق ہو گئی" in answer
     assert "13500 روپے" in answer and "Q4" not in answer
-    assert re.search(r"(جنوری|اپریل|جولائی|اکتوبر) تا (مارچ|جون|ستمبر|دسمبر) \d{4}", answer), answer
+    assert re.search(r"(جنوری|اپریل|جولائی|اکتوبر) (تا|سے) (مارچ|جون|ستمبر|دسمبر) \d{4}", answer)
 
     heard = caller.says("ایجنٹ نے پانچ سو روپے کاٹ لیے")
     assert "500 روپے" in heard  # the amount is read back before it is used
