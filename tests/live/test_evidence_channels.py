@@ -62,7 +62,10 @@ def attachments(database_url: str, number: str) -> list:
 def file_complaint(phone: Phone, persona, complaint: str, place: str, media=None) -> str:  # type: ignore[no-untyped-def]
     """A deduction complaint; `media` is sent while the assistant asks where and when."""
     phone.text(complaint)
-    phone.text(persona.cnic)
+    asked = phone.text(persona.cnic)
+    # Until she is verified the registry fills in nothing: the form asks her district.
+    if any(word in asked.lower() for word in ("district", "zila", "ضلع")):
+        phone.text(persona.district)
     held = "\n".join(phone.send_text("", media)) if media else ""
     return held + "\n" + phone.text(place)
 

@@ -90,8 +90,9 @@ def test_staff_take_over_answer_and_hand_back(language, live_assistant, console_
     medium, number, ask, meanwhile, answer = CASES[language]
     staff = console_for("admin")  # a stranger's conversation is the helpline desk's
     phone = Phone(live_assistant, medium, number)
-    sender = f"whatsapp:{number}" if medium == "whatsapp" else number
-    recipient = sender
+    # Conversation ids carry their channel; the outbox writes to the number Twilio knows.
+    sender = f"{medium}:{number}"
+    recipient = sender if medium == "whatsapp" else number
 
     told = "\n".join(phone.message(ask))
     assert WAIT_WORDS[language] in told, told
