@@ -26,6 +26,7 @@ from bot.assistant.complaints import (
     amount_answer,
     file_complaint,
     guess_category,
+    report_to_protection,
 )
 from bot.assistant.replies import Reply
 from bot.core.db import session_scope
@@ -242,3 +243,46 @@ class ActionDeclineOffer(Action):
             SlotSet("complaint_category", None),
             SlotSet("complaint_description", None),
         ]
+
+
+class ActionOfferProtection(Action):
+    """Abuse, a demand for favours or a threat: offer the protection desk, keep her words."""
+
+    def name(self) -> Text:
+        return "action_offer_protection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_offer_protection")
+        return [
+            SlotSet("offer", "protection"),
+            SlotSet("complaint_description", latest_text(tracker)[:2000]),
+        ]
+
+
+class ActionFileProtection(Action):
+    """She agreed: the report goes to the protection desk, committed before its number is told."""
+
+    def name(self) -> Text:
+        return "action_file_protection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        context = conversation_context(tracker)
+        draft = ComplaintDraft(
+            category="protection",
+            description=tracker.get_slot("complaint_description") or "",
+            cnic=tracker.get_slot("cnic"),
+            district=tracker.get_slot("district"),
+            programme=tracker.get_slot("programme"),
+            language=context["language"],
+            channel=context["channel"],
+            sender_id=context["sender_id"],
+            phone=context["phone"],
+        )
+        with session_scope() as session:
+            replies = report_to_protection(session, draft)
+        say(dispatcher, replies)
+        return [SlotSet("offer", None), SlotSet("complaint_description", None)]

@@ -21,7 +21,7 @@ from actions.common import (
     verified_cnic,
 )
 from actions.repair import MENU
-from actions.tickets import tell_tickets
+from actions.tickets import answer_pending_confirmation, tell_tickets
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, hand_off
 from bot.assistant.handoff import dial_if_open, wait_for_person
@@ -107,6 +107,8 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if answer_pending_confirmation(dispatcher, tracker):
+            return [SlotSet("fallback_count", 0)]
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
         if _previous_intent(tracker) != "nlu_fallback":
             misses = 1
@@ -210,6 +212,8 @@ class ActionHandleInform(Action):
             choice = _MENU_CHOICE.get(re.sub(r"\D", "", text)) or requested_language(text)
             if choice in LANGUAGES:
                 return _set_language(dispatcher, str(choice))
+        if answer_pending_confirmation(dispatcher, tracker):
+            return []  # "4" after "please rate it 1 to 5"
         ticket = entity_value(tracker, "ticket_id")
         if ticket:
             return tell_tickets(dispatcher, tracker, ticket)

@@ -19,6 +19,7 @@ from actions.common import (
     verified_cnic,
 )
 from bot.assistant.complaints import (
+    Verdict,
     awaiting_confirmation,
     confirm,
     resolution_answer,
@@ -109,7 +110,7 @@ class ActionConfirmOrContinue(Action):
         with session_scope() as session:
             ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
             replies = (
-                confirm(session, ticket, intent == "affirm", language_of(tracker))
+                confirm(session, ticket, Verdict(solved=intent == "affirm"), language_of(tracker))
                 if ticket
                 else None
             )

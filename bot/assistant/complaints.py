@@ -20,7 +20,7 @@ from bot.evidence import service as evidence
 from bot.language.labels import label, queue_label
 from bot.privacy.vault import describe_references, real_cnic
 from bot.tickets import service as tickets
-from bot.tickets.constants import CHANNELS
+from bot.tickets.constants import CHANNELS, PROTECTION
 from bot.tickets.models import Ticket
 
 INTENT_CATEGORY = {
@@ -140,6 +140,21 @@ def held_evidence(
     return [Reply(placed.response, placed.params)]
 
 
+def report_to_protection(
+    session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
+) -> List[Reply]:
+    """A report of abuse, a demand for favours or a threat, for the protection desk only.
+
+    The caller commits before sending the replies, which tell her who will see it.
+    """
+    draft.category = PROTECTION
+    _unvault(session, draft)
+    person = person_context(session, draft.cnic) if draft.cnic else None
+    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
+    session.flush()
+    return [Reply("utter_protection_filed", ticket_params(result.ticket, draft.language))]
+
+
 def hand_off(
     session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
 ) -> List[Reply]:
@@ -223,11 +238,28 @@ def awaiting_confirmation(session: Session, channel: str, sender_id: str) -> Opt
     )
 
 
-def confirm(session: Session, ticket: Ticket, solved: bool, language: str) -> List[Reply]:
-    """The citizen's answer to 'is your problem solved?'."""
-    tickets.confirm_resolution(session, ticket.number, solved, actor="citizen")
+@dataclass(frozen=True)
+class Verdict:
+    """The citizen's answer to a resolved ticket: a 1-5 rating, or solved yes/no."""
+
+    solved: Optional[bool] = None
+    rating: Optional[int] = None
+
+
+def confirm(session: Session, ticket: Ticket, verdict: Verdict, language: str) -> List[Reply]:
+    """Record the citizen's verdict: closed with thanks, or an appeal one level up."""
+    tickets.confirm_resolution(
+        session, ticket.number, verdict.solved, actor="citizen", rating=verdict.rating
+    )
     session.flush()
-    if solved:
+    if ticket.state == "closed":
+        if verdict.rating is not None:
+            return [
+                Reply(
+                    "utter_resolution_rated",
+                    {"ticket_id": ticket.number, "rating": verdict.rating},
+                )
+            ]
         return [Reply("utter_resolution_confirmed", {"ticket_id": ticket.number})]
     return [Reply("utter_resolution_reopened", ticket_params(ticket, language))]
 
@@ -241,14 +273,29 @@ _SOLVED = re.compile(
     r"ho gaya|hogaya|ho gya|mil gaye|mil gae|hal ho|solved|resolved|received|ہو گیا|مل گئے|حل ہو",
     re.I,
 )
+# A rating on its own: "4", "۴", "4/5", "4 stars", "rating 4", "⭐⭐⭐⭐".
+_RATING = re.compile(
+    r"^\W*(?:rating|rate|score|number|nambar|نمبر|ریٹنگ)?\W*([1-5])\s*"
+    r"(?:/\s*5|out of 5|stars?|sitar[ey]?|ستار[ےہ])?\W*$",
+    re.I,
+)
+_STAR = "\u2b50"
 
 
-def resolution_answer(intent: Optional[str], text: str) -> Optional[bool]:
-    """The citizen's answer to 'is it solved?': True, False, or None if the message is not one."""
-    if _NOT_SOLVED.search(text or ""):
-        return False
+def resolution_answer(intent: Optional[str], text: str) -> Optional[Verdict]:
+    """The citizen's answer to 'please rate it / is it solved?', or None if this is not one."""
+    text = text or ""
+    folded = ascii_digits(text).replace("\ufe0f", "").strip()
+    match = _RATING.match(folded)
+    if match:
+        return Verdict(rating=int(match.group(1)))
+    stars = folded.count(_STAR)
+    if 1 <= stars <= 5 and not folded.replace(_STAR, "").strip(" .!"):
+        return Verdict(rating=stars)
+    if _NOT_SOLVED.search(text):
+        return Verdict(solved=False)
     if intent == "deny":
-        return False
-    if intent == "affirm" or (intent in ("thank", "payment_status") and _SOLVED.search(text or "")):
-        return True
+        return Verdict(solved=False)
+    if intent == "affirm" or (intent in ("thank", "payment_status") and _SOLVED.search(text)):
+        return Verdict(solved=True)
     return None

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
-    def send(self, recipient: str, text: str) -> None: ...
+    def send(self, recipient: str, text: str) -> Optional[str]: ...
 
 
 class SendError(RuntimeError):
@@ -81,10 +81,11 @@ class TwilioSmsSender:
             raise SendError(f"Twilio refused the message: {message.error_code}")
         return str(getattr(message, "sid", ""))
 
-    def send(self, recipient: str, text: str) -> None:
+    def send(self, recipient: str, text: str, template: Optional[str] = None) -> Optional[str]:
         to = normalise_phone(recipient) or recipient.replace("whatsapp:", "")
         sid = self._create(to=to, from_=self.from_number, body=text)
         logger.info("SMS %s sent to %s", sid, mask_phone(to))
+        return sid
 
 
 class TwilioWhatsAppSender:
@@ -104,26 +105,28 @@ class TwilioWhatsAppSender:
         self.sms_fallback = sms_fallback
         self.in_window = in_window
 
-    def send(self, recipient: str, text: str) -> None:
+    def send(self, recipient: str, text: str, template: Optional[str] = None) -> Optional[str]:
+        """`template`: an approved template (Content SID) for this message, else the default."""
         phone = normalise_phone(recipient) or recipient.replace("whatsapp:", "")
         to = _wa(phone)
+        template = template or self.template_sid
         if self.in_window(to):
             sid = self._sms._create(to=to, from_=self._sms.from_number, body=text)
-        elif self.template_sid:
+        elif template:
             variables = json.dumps({"1": text}, ensure_ascii=False)
             sid = self._sms._create(
                 to=to,
                 from_=self._sms.from_number,
-                content_sid=self.template_sid,
+                content_sid=template,
                 content_variables=variables,
             )
         elif self.sms_fallback is not None:
             logger.info("WhatsApp window closed for %s: sending SMS", mask_phone(phone))
-            self.sms_fallback.send(phone, text)
-            return
+            return self.sms_fallback.send(phone, text)
         else:
             raise SendError("WhatsApp window closed and no template or SMS number configured")
         logger.info("WhatsApp %s sent to %s", sid, mask_phone(phone))
+        return sid
 
 
 def _wa(number: str) -> str:
@@ -139,12 +142,14 @@ class TwilioMessagingSender:
         self.sms = sms
         self.whatsapp = whatsapp
 
-    def send(self, recipient: str, text: str) -> None:
-        sender = self.whatsapp if recipient.startswith("whatsapp:") else self.sms
-        sender = sender or self.sms
+    def send(self, recipient: str, text: str, template: Optional[str] = None) -> Optional[str]:
+        whatsapp = recipient.startswith("whatsapp:")
+        sender = (self.whatsapp if whatsapp else self.sms) or self.sms
         if sender is None:
             raise SendError("no Twilio number configured for this recipient")
-        sender.send(recipient, text)
+        if whatsapp and sender is self.whatsapp:
+            return sender.send(recipient, text, template=template)
+        return sender.send(recipient, text)
 
 
 def run_coroutine_blocking(factory: Callable[[], Any]) -> Any:
@@ -175,15 +180,16 @@ class TelegramSender:
     def __init__(self, bot_factory: Callable[[], Any]) -> None:
         self._bot_factory = bot_factory
 
-    def send(self, recipient: str, text: str) -> None:
-        async def go() -> None:
+    def send(self, recipient: str, text: str) -> Optional[str]:
+        async def go() -> Optional[str]:
             bot = self._bot_factory()
             try:
-                await bot.send_message(chat_id=int(recipient), text=text)
+                sent = await bot.send_message(chat_id=int(recipient), text=text)
+                return str(getattr(sent, "message_id", "") or "") or None
             finally:
                 await bot.shutdown()
 
-        run_coroutine_blocking(go)
+        return run_coroutine_blocking(go)
 
 
 def telegram_bot(settings: Settings, request: Any = None) -> Any:

@@ -43,6 +43,7 @@ from bot.evidence import service as evidence_service
 from bot.evidence.media import Media, MediaRefused
 from bot.evidence.media import fetch as fetch_media
 from bot.language.i18n import LANGUAGES
+from bot.outreach import consent
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +289,16 @@ class TelegramInput(InputChannel):
         if text.startswith("/"):  # a Telegram command is words, not an intent to trigger
             text = text[1:].split("@")[0]
         metadata = await self._phone_metadata(app, message.chat, user)
+        kind = consent.keyword(text)
+        if kind:  # STOP / START: announcements only, recorded at once
+            lang = consent.keyword_language(text) or lang
+            reply = await run_db(
+                consent.record_keyword, CHANNEL, chat_id, kind, lang, metadata.get("phone")
+            )
+            await self.bot.send_message(chat_id=message.chat_id, text=say(reply, lang, CHANNEL))
+            return
         await self._to_assistant(text, chat_id, metadata, on_new_message, lang, app)
+        await run_db(consent.notice_once, CHANNEL, chat_id, lang, metadata.get("phone"))
 
     async def _media_files(self, message: Any) -> List[Callable[[], Media]]:
         """A fetch for the photo (largest size), voice note, audio or document, via getFile."""

@@ -33,6 +33,7 @@ from bot.core.settings import Settings, get_settings
 from bot.evidence import service as evidence_service
 from bot.evidence.media import Media
 from bot.evidence.media import fetch as fetch_media
+from bot.outreach import consent
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +279,15 @@ class TwilioMessagingInput(InputChannel):
         if sms_text.is_more_hint_word(text):  # "MORE" with nothing left to send
             lang = await conversation_language(request.app, twilio_conversation_id(sender))
             return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
+        kind = consent.keyword(text)
+        if kind:  # STOP / START: announcements only, recorded at once
+            lang = consent.keyword_language(text) or await conversation_language(
+                request.app, twilio_conversation_id(sender)
+            )
+            reply = await run_db(
+                consent.record_keyword, CHANNEL, sender, kind, lang, phone_of(sender)
+            )
+            return twiml_messages([say(reply, lang, CHANNEL)])
         typed = text
         text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
         taken_over_now = await staff_have_it(request.app, twilio_conversation_id(sender))
@@ -310,6 +320,7 @@ class TwilioMessagingInput(InputChannel):
             apology = await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), typed)
             collector.messages.append({"text": apology})
         lang = await conversation_language(request.app, twilio_conversation_id(sender), typed)
+        await run_db(consent.notice_once, CHANNEL, sender, lang, phone_of(sender))
         said = [{"text": t} for t in told] + collector.messages
         pages, new_choices = format_reply(said, whatsapp, lang, self.max_segments)
         now, rest = (pages, []) if whatsapp else (pages[:1], pages[1:])

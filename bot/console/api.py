@@ -16,6 +16,7 @@ from bot.console.queries import (
     dashboard,
     list_tickets,
     now_utc,
+    satisfaction,
     ticket_in_scope,
 )
 from bot.console.registry_view import registry_view
@@ -126,4 +127,10 @@ def api_stats(
     request: Request, user: StaffUser = Depends(current_user), db: Session = Depends(get_db)
 ) -> Dict[str, Any]:
     flt = QueueFilter.from_params(request.query_params)
-    return dashboard(db, user, flt, now_utc()).as_dict()
+    now = now_utc()
+    figures = dashboard(db, user, flt, now).as_dict()
+    figures["satisfaction"] = {
+        by: [row.as_dict() for row in satisfaction(db, user, flt, now, by)]
+        for by in ("desk", "district")
+    }
+    return figures

@@ -17,6 +17,7 @@ from bot.console import (
     api,
     conversations,
     evidence,
+    pages_announcements,
     pages_auth,
     pages_dashboard,
     pages_tickets,
@@ -134,6 +135,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(pages_auth.router)
     app.include_router(pages_tickets.router)
     app.include_router(pages_dashboard.router)
+    app.include_router(pages_announcements.router)
     app.include_router(api.router)
     app.include_router(conversations.router)
     app.include_router(evidence.router)

@@ -124,6 +124,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("agent-muzaffargarh", "agent", "Muzaffargarh", "*"),
     DemoAccount("agent-quetta", "agent", "Quetta", "*"),
     DemoAccount("admin", "admin", "*", "*"),
+    DemoAccount("protection-desk", "protection", "*", "protection"),
+    DemoAccount("broadcaster", "broadcaster", "*", "district"),
 )
 
 

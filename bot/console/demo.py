@@ -96,6 +96,23 @@ DEMO_TICKETS = (
         ),
     ),
     DemoTicket(
+        "mzg_protection",
+        1,
+        NewTicket(
+            category="protection",
+            description=(
+                "Campsite par ek admi ne kaha qist jaldi chahiye to akeli mil kar jao. "
+                "Mujhe dar lag raha hai."
+            ),
+            phone="+923006100048",
+            district="Muzaffargarh",
+            tehsil="Alipur",
+            channel="twilio",
+            sender_id="whatsapp:+923006100048",
+            language="roman_ur",
+        ),
+    ),
+    DemoTicket(
         "qta_scam",
         1,
         NewTicket(

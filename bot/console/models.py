@@ -10,9 +10,21 @@ from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Text
 from bot.core.db import Base
 from bot.tickets.models import UTCDateTime
 
-ROLES = ("agent", "supervisor", "admin")
+# "protection" staff see the protection desk's cases (abuse, demands for favours,
+# threats), which no district or region account ever sees; admins see everything.
+# "broadcaster" staff write announcements to citizens who agreed to them.
+ROLES = ("agent", "supervisor", "admin", "protection", "broadcaster")
 # Desk kinds a queue id starts with ("payments:Quetta" is of kind "payments").
-QUEUE_KINDS = ("tehsil", "district", "payments", "integrity", "registry", "region", "head_office")
+QUEUE_KINDS = (
+    "tehsil",
+    "district",
+    "payments",
+    "integrity",
+    "registry",
+    "region",
+    "head_office",
+    "protection",
+)
 
 
 def utcnow() -> datetime:

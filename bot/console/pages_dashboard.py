@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from bot.console.models import StaffUser
-from bot.console.queries import QueueFilter, choices, dashboard, now_utc
+from bot.console.queries import QueueFilter, choices, dashboard, now_utc, satisfaction
 from bot.console.views import CATEGORY_LABELS, bars
 from bot.console.web import current_user, get_db, render
 from bot.tickets.models import Ticket
@@ -21,7 +21,8 @@ def dashboard_page(
     request: Request, user: StaffUser = Depends(current_user), db: Session = Depends(get_db)
 ) -> Any:
     flt = QueueFilter.from_params(request.query_params)
-    data = dashboard(db, user, flt, now_utc())
+    now = now_utc()
+    data = dashboard(db, user, flt, now)
     return render(
         request,
         "dashboard.html",
@@ -30,6 +31,8 @@ def dashboard_page(
             "flt": flt,
             "by_category": bars((CATEGORY_LABELS.get(k, k), v) for k, v in data.open_by_category),
             "by_district": bars(data.open_by_district),
+            "by_desk_feedback": satisfaction(db, user, flt, now, "desk"),
+            "by_district_feedback": satisfaction(db, user, flt, now, "district"),
             "districts": choices(db, user, Ticket.district),
             "programmes": choices(db, user, Ticket.programme),
         },

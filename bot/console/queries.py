@@ -15,6 +15,7 @@ from bot.tickets import queries, service, stats
 from bot.tickets.constants import CATEGORIES, STATES
 from bot.tickets.models import Ticket
 from bot.tickets.queries import TicketFilter
+from bot.tickets.satisfaction import Satisfaction, satisfaction_by
 from bot.tickets.stats import Dashboard
 
 PAGE_SIZE = 100
@@ -107,6 +108,13 @@ def count_tickets(
     return queries.count_tickets(
         session, flt.tickets_filter(user), now or now_utc(), scope_clause(user, Ticket)
     )
+
+
+def satisfaction(
+    session: Session, user: StaffUser, flt: QueueFilter, now: datetime, by: str
+) -> List[Satisfaction]:
+    """Satisfaction, appeals and reopenings per desk or district, over the user's scope."""
+    return satisfaction_by(session, by, flt.tickets_filter(user), now, scope_clause(user, Ticket))
 
 
 def dashboard(session: Session, user: StaffUser, flt: QueueFilter, now: datetime) -> Dashboard:

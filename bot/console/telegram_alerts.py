@@ -31,7 +31,7 @@ from bot.console.scope import can_see, queue_kind
 from bot.console.views import CATEGORY_LABELS, LEVEL_LABELS, time_left
 from bot.core.settings import CONFIG_DIR, get_settings
 from bot.tickets import service
-from bot.tickets.constants import CLOSED, staff_actor
+from bot.tickets.constants import CLOSED, PROTECTION_QUEUE, staff_actor
 from bot.tickets.lifecycle import TicketError
 from bot.tickets.models import Ticket, TicketEvent
 from bot.tickets.queries import overdue_clause
@@ -88,9 +88,15 @@ class ChatMap:
         )
 
     def chat_for(self, ticket: Any) -> Optional[int]:
-        """Exact queue, then the desk kind ("integrity:*"), then district, then default."""
+        """Exact queue, then the desk kind ("integrity:*"), then district, then default.
+
+        A protection case goes only to the protection desk's own group, if it has one:
+        never to the district's group or the default one.
+        """
         if ticket.queue in self.queues:
             return self.queues[ticket.queue]
+        if ticket.queue == PROTECTION_QUEUE:
+            return None
         kind = queue_kind(ticket.queue)
         if f"{kind}:*" in self.queues:
             return self.queues[f"{kind}:*"]

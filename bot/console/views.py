@@ -115,6 +115,10 @@ def ticket_summary(ticket: Any, now: datetime) -> Dict[str, Any]:
         "escalated": bool(ticket.escalated),
         "vulnerable": bool(ticket.vulnerable),
         "reopen_count": ticket.reopen_count,
+        "rating": ticket.rating,
+        "appeal_count": ticket.appeal_count,
+        "closure": ticket.closure,
+        "retaliation_flag": bool(ticket.retaliation_flag),
         "ombudsman_referred_at": iso(ticket.ombudsman_referred_at),
     }
 

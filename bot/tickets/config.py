@@ -88,7 +88,8 @@ class SlaConfig:
     # level -> rule, applied after an escalation or a reopening at that level
     level_deadlines: Mapping[int, DeadlineRule]
     ombudsman_after_days: float = 30
-    confirm_close_days: float = 7
+    confirm_close_days: float = 5
+    appeal_max_rating: int = 2
 
     def deadline_rule(self, category: str, priority: int) -> DeadlineRule:
         for key in (category, "default"):
@@ -222,7 +223,8 @@ def parse_sla(data: Mapping[str, Any]) -> SlaConfig:
         deadlines=deadlines,
         level_deadlines=levels,
         ombudsman_after_days=float(data.get("ombudsman_after_days", 30)),
-        confirm_close_days=float(data.get("confirm_close_days", 7)),
+        confirm_close_days=float(data.get("confirm_close_days", 5)),
+        appeal_max_rating=int(data.get("appeal_max_rating", 2)),
     )
 
 

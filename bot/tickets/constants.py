@@ -11,8 +11,13 @@ CATEGORIES = (
     "misconduct",
     "scam",
     "update_details",
+    "protection",
     "other",
 )
+# Sexual exploitation or harassment, demands for money or favours by staff or agents,
+# threats: handled by the protection desk only, never by the citizen's local offices.
+PROTECTION = "protection"
+PROTECTION_QUEUE = "protection"
 
 NEW = "new"
 ASSIGNED = "assigned"
@@ -46,6 +51,7 @@ EVENT_KINDS = (
     "staff_reply",
     "referral",
     "notification",
+    "rating",
 )
 
 CHANNELS = ("twilio", "twilio_voice", "telegram", "rest")
@@ -64,3 +70,7 @@ OUTBOX_PENDING = "pending"
 OUTBOX_SENT = "sent"
 # Still retried: "failed" marks a message that keeps failing and needs a look.
 OUTBOX_FAILED = "failed"
+# Final states of announcements: not sent because she said STOP, or a WhatsApp that
+# failed and was queued again as an SMS.
+OUTBOX_OPTED_OUT = "opted_out"
+OUTBOX_FELL_BACK = "fell_back"

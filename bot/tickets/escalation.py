@@ -67,12 +67,13 @@ def _handle(
 ) -> None:
     age = now - ticket.created_at
     if ticket.state == AWAITING_CITIZEN:
+        ticket.closure = "unrated"
         transition(
             session,
             ticket,
             CLOSED,
             ACTOR_SCHEDULER,
-            f"no answer from the citizen in {config.sla.confirm_close_days:g} days",
+            f"resolved-unrated: no answer from the citizen in {config.sla.confirm_close_days:g} days",
             now,
             config,
         )

@@ -82,6 +82,14 @@ class Ticket(Base):
     escalated = Column(Boolean, nullable=False, default=False)
     vulnerable = Column(Boolean, nullable=False, default=False)
     reopen_count = Column(Integer, nullable=False, default=0)
+    # The citizen's verdict on the resolution: a 1-5 rating, appeals she opened, and how
+    # the ticket closed (confirmed / rated / unrated / staff).
+    rating: Optional[int] = Column(Integer, nullable=True)
+    rated_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
+    appeal_count = Column(Integer, nullable=False, default=0)
+    closure: Optional[str] = Column(String(16), nullable=True)
+    # The same citizen reported the same agent or office before (see bot/tickets/protection.py).
+    retaliation_flag = Column(Boolean, nullable=False, default=False)
     ombudsman_referred_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
     assigned_to: Optional[str] = Column(String(64), nullable=True)
     version = Column(Integer, nullable=False)
@@ -188,6 +196,8 @@ class OutboxMessage(Base):
     created_at = Column(UTCDateTime(), nullable=False)
     sent_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
     dedupe_key = Column(String(160), nullable=False)
+    # Twilio's MessageSid (or Telegram's message id), to match delivery reports.
+    provider_id: Optional[str] = Column(String(64), nullable=True)
 
     __table_args__ = (
         Index("ix_outbox_status_due", "status", "next_attempt_at"),

@@ -24,7 +24,27 @@ RESOLVED_CONFIRM = "utter_notify_resolved_confirm"
 REOPENED = "utter_notify_ticket_reopened"
 CLOSED = "utter_notify_ticket_closed"
 OMBUDSMAN = "utter_notify_ombudsman_referral"
-RESPONSES = (ASSIGNED, ESCALATED, STAFF_REPLY, RESOLVED_CONFIRM, REOPENED, CLOSED, OMBUDSMAN)
+ANNOUNCEMENT = "utter_notify_announcement"
+CONSENT = "utter_notify_consent"
+RESPONSES = (
+    ASSIGNED,
+    ESCALATED,
+    STAFF_REPLY,
+    RESOLVED_CONFIRM,
+    REOPENED,
+    CLOSED,
+    OMBUDSMAN,
+    ANNOUNCEMENT,
+    CONSENT,
+)
+
+
+def summary(note: Optional[str], limit: int = 40) -> str:
+    """What staff did, cut to fit a one-SMS notification."""
+    text = " ".join((note or "").split()).rstrip(".")
+    if not text:
+        return "-"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def citizen_address(ticket: Ticket) -> Optional[Tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,10 +14,16 @@ from sqlalchemy.orm import Session
 from bot.core.identifiers import mask_phone
 from bot.language.i18n import Responses, load_responses, render
 from bot.privacy.masking import mask_text
-from bot.tickets.constants import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT
+from bot.tickets.constants import (
+    OUTBOX_FAILED,
+    OUTBOX_FELL_BACK,
+    OUTBOX_OPTED_OUT,
+    OUTBOX_PENDING,
+    OUTBOX_SENT,
+)
 from bot.tickets.deadlines import utcnow
 from bot.tickets.models import OutboxMessage, Ticket, TicketEvent
-from bot.tickets.notify import message_params
+from bot.tickets.notify import ANNOUNCEMENT, message_params
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +35,9 @@ FAILED_AFTER = 5
 
 
 class Sender(Protocol):
-    """Sends one text on one channel; raises when it could not."""
+    """Sends one text on one channel; raises when it could not; may return the provider's id."""
 
-    def send(self, recipient: str, text: str) -> None: ...
+    def send(self, recipient: str, text: str) -> Optional[str]: ...
 
 
 @dataclass
@@ -61,6 +68,38 @@ def _due_ids(session: Session, channels: List[str], now: datetime, limit: int) -
     return list(session.execute(query).scalars())
 
 
+def may_announce(session: Session, channel: str, recipient: str) -> bool:
+    from bot.outreach.consent import may_announce as allowed
+
+    return allowed(session, channel, recipient)
+
+
+def _by_sms_instead(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    """A failed WhatsApp announcement goes by SMS to the same number, once."""
+    if not message.recipient.startswith("whatsapp:"):
+        return False
+    phone = message.recipient[len("whatsapp:") :]
+    params = {k: v for k, v in message_params(message).items() if k != "template"}
+    params["consent_address"] = message.recipient  # her STOP on WhatsApp still counts
+    session.add(
+        OutboxMessage(
+            ticket_id=None,
+            channel=message.channel,
+            recipient=phone,
+            language=message.language,
+            response=message.response,
+            params=json.dumps(params, ensure_ascii=False),
+            status=OUTBOX_PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            dedupe_key=f"{message.dedupe_key}:sms"[:160],
+        )
+    )
+    message.status = OUTBOX_FELL_BACK
+    return True
+
+
 def deliver_one(
     session: Session,
     message_id: int,
@@ -81,6 +120,13 @@ def deliver_one(
     sender = senders.get(message.channel) if message else None
     if message is None or sender is None:
         return None
+    params = message_params(message)
+    consent_address = str(params.get("consent_address") or message.recipient)
+    if message.response == ANNOUNCEMENT and not may_announce(
+        session, message.channel, consent_address
+    ):
+        message.status = OUTBOX_OPTED_OUT  # she said STOP after it was queued
+        return None
     message.attempts += 1
     try:
         text = render(
@@ -88,12 +134,16 @@ def deliver_one(
             message.language,
             message.channel,
             responses=responses,
-            **message_params(message),
+            **params,
         )
-        sender.send(message.recipient, text)
+        extra = {"template": params["template"]} if params.get("template") else {}
+        provider_id = sender.send(message.recipient, text, **extra)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
         # provider errors often quote the phone number
         message.last_error = mask_text(f"{type(exc).__name__}: {exc}")[:500]
+        if message.response == ANNOUNCEMENT and _by_sms_instead(session, message, now):
+            log.info("outbox %s: WhatsApp failed, announcement queued by SMS", message.id)
+            return False
         message.next_attempt_at = now + backoff(message.attempts)
         message.status = OUTBOX_FAILED if message.attempts >= FAILED_AFTER else OUTBOX_PENDING
         log.warning(
@@ -108,6 +158,7 @@ def deliver_one(
     message.status = OUTBOX_SENT
     message.sent_at = now
     message.last_error = None
+    message.provider_id = str(provider_id)[:64] if provider_id else None
     if message.ticket_id is not None:
         # Bypass the ticket's version: telling the citizen is not a change to the case.
         queue = session.execute(

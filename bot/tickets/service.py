@@ -27,12 +27,14 @@ from bot.tickets.constants import (
     CHANNELS,
     CLOSED,
     NEW,
+    PROTECTION,
     REOPENED,
 )
 from bot.tickets.deadlines import priority_for, ticket_deadline, utcnow
 from bot.tickets.duplicates import find_duplicate
 from bot.tickets.lifecycle import TicketClosedError, TicketNotFound
 from bot.tickets.models import Ticket, TicketEvent
+from bot.tickets.protection import check_retaliation
 from bot.tickets.routing import place_of, route
 from bot.tickets.workflow import (  # noqa: F401  (re-exported: the one place to import from)
     add_note,
@@ -146,6 +148,8 @@ def open_ticket(
         record(
             session, existing, "joined", new.actor, now, note=new.description, channel=new.channel
         )
+        if existing.category == PROTECTION and not existing.retaliation_flag:
+            existing.retaliation_flag = True  # she had to report the same thing again
         log.info("complaint of %s joined ticket %s", mask_cnic(new.cnic), existing.number)
         return OpenResult(existing, True)
 
@@ -192,6 +196,7 @@ def open_ticket(
         to_level=ticket.level,
         channel=new.channel,
     )
+    check_retaliation(session, ticket, new.actor, now)
     log.info(
         "ticket %s opened: %s for %s -> %s (rule %s, priority %d)",
         ticket.number,
@@ -235,17 +240,38 @@ def tickets_for_cnic(session: Session, cnic: str, open_only: bool = False) -> Li
 def confirm_resolution(
     session: Session,
     number: str,
-    solved: bool,
+    solved: Optional[bool],
     actor: str = ACTOR_CITIZEN,
     now: Optional[datetime] = None,
     config: Optional[TicketConfig] = None,
+    rating: Optional[int] = None,
 ) -> Ticket:
-    """The citizen's answer to "is it solved?": closes, or reopens one level up."""
+    """The citizen's verdict on a resolution: closes, or opens an appeal one level up.
+
+    A rating of 1-5 decides by itself (at or below `appeal_max_rating` is an appeal);
+    without one, "solved" closes and "not solved" appeals.
+    """
+    now = now or utcnow()
+    config = config or load_config()
     ticket = require_ticket(session, number)
+    if rating is not None:
+        if not 1 <= rating <= 5:
+            raise ValueError(f"a rating is 1 to 5, not {rating}")
+        ticket.rating, ticket.rated_at = rating, now
+        record(session, ticket, "rating", actor, now, note=f"{rating}/5")
+        solved = rating > config.sla.appeal_max_rating
     if solved:
-        transition(session, ticket, CLOSED, actor, "citizen confirmed it is solved", now, config)
+        ticket.closure = "rated" if rating is not None else "confirmed"
+        note = (
+            f"citizen rated it {rating}/5"
+            if rating is not None
+            else "citizen confirmed it is solved"
+        )
+        transition(session, ticket, CLOSED, actor, note, now, config)
     else:
-        transition(session, ticket, REOPENED, actor, "citizen says it is not solved", now, config)
+        ticket.appeal_count = (ticket.appeal_count or 0) + 1
+        reason = f"rated {rating}/5" if rating is not None else "citizen says it is not solved"
+        transition(session, ticket, REOPENED, actor, f"appeal: {reason}", now, config)
     return ticket
 
 

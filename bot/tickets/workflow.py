@@ -20,6 +20,7 @@ from bot.tickets.constants import (
     CLOSED,
     IN_PROGRESS,
     NEW,
+    PROTECTION_QUEUE,
     REOPENED,
     TOP_LEVEL,
 )
@@ -80,8 +81,12 @@ def _tell(
 
 
 def _move_up(ticket: Ticket, level: int, now: datetime, config: TicketConfig) -> None:
-    place = place_of(config.routing, ticket.district, ticket.tehsil, ticket.programme)
-    queue, actual = level_queue(config.routing, level, place)
+    if ticket.queue == PROTECTION_QUEUE:
+        # A protection case never reaches the offices of the place it happened in.
+        queue, actual = PROTECTION_QUEUE, max(ticket.level, level)
+    else:
+        place = place_of(config.routing, ticket.district, ticket.tehsil, ticket.programme)
+        queue, actual = level_queue(config.routing, level, place)
     ticket.queue = queue
     ticket.level = actual
     ticket.assigned_to = None
@@ -118,9 +123,12 @@ def transition(
         ticket.resolved_at = now
     elif to_state == CLOSED:
         ticket.closed_at = now
+        if ticket.closure is None and actor.startswith("staff:"):
+            ticket.closure = "staff"
     elif to_state == REOPENED:
         ticket.resolved_at = None
         ticket.closed_at = None
+        ticket.closure = None
         ticket.reopen_count = (ticket.reopen_count or 0) + 1
         _move_up(ticket, min(ticket.level + 1, TOP_LEVEL), now, config)
     elif from_state == AWAITING_CITIZEN:
@@ -143,7 +151,9 @@ def transition(
         queue=from_queue,
     )
     response = _TELL_ON_STATE.get(to_state)
-    if response:
+    if response == notify.RESOLVED_CONFIRM:
+        _tell(session, ticket, entry, response, now, config, done=notify.summary(note))
+    elif response:
         _tell(session, ticket, entry, response, now, config)
     log.info("ticket %s: %s -> %s by %s", ticket.number, from_state, to_state, actor)
     return entry

@@ -8,6 +8,7 @@ import pytest
 
 from bot.assistant.complaints import (
     ComplaintDraft,
+    Verdict,
     amount_answer,
     file_complaint,
     guess_category,
@@ -75,11 +76,42 @@ def test_amounts_are_read_with_the_nlu_rule(text, amount):
         ("payment_status", "nahi hua, paise abhi tak nahi mile", False),
         ("affirm", "ji ho gaya", True),
         ("thank", "shukriya paise mil gaye", True),
-        ("greet", "salam", None),
     ],
 )
 def test_answers_to_is_it_solved(intent, text, solved):
-    assert resolution_answer(intent, text) is solved
+    assert resolution_answer(intent, text) == Verdict(solved=solved)
+
+
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("4", 4),
+        ("۲", 2),
+        (" 5/5 ", 5),
+        ("3 stars", 3),
+        ("rating 1", 1),
+        ("⭐⭐⭐⭐", 4),
+        ("⭐️⭐️", 2),
+        ("۵ ستارے", 5),
+    ],
+)
+def test_a_rating_in_any_digits_or_stars(text, rating):
+    assert resolution_answer("inform", text) == Verdict(rating=rating)
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("greet", "salam"),
+        ("inform", "6"),
+        ("inform", "0"),
+        ("inform", "35202-1234567-1"),
+        ("inform", "Rs 2000"),
+        ("payment_status", "2 mahine se paise nahi aaye"),
+    ],
+)
+def test_other_messages_are_not_a_verdict(intent, text):
+    assert resolution_answer(intent, text) is None
 
 
 def test_a_complaint_is_routed_by_the_registry_district_and_flags_the_vulnerable(session):

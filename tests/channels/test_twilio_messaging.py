@@ -163,3 +163,39 @@ def test_an_assistant_failure_gets_an_apology_and_a_retry_is_handled_again(serve
     assert "Maazrat" in apology
     assert texts(post(server, message("hi", sid="SM5"))) == ["echo: hi"]
     assert len(assistant.received) == 2
+
+
+def test_first_contact_queues_the_consent_notice_once_and_band_karo_stops_announcements(
+    server, assistant, db_url
+):
+    from sqlalchemy import select
+
+    from bot.core import db
+    from bot.outreach import consent
+    from bot.tickets.models import OutboxMessage
+
+    sender = "whatsapp:+923001234567"
+    assert texts(post(server, message("salam", "SMa", sender))) == ["echo: salam"]
+    assert texts(post(server, message("qist kab", "SMb", sender))) == ["echo: qist kab"]
+    with db.session_scope(db_url) as session:
+        notices = (
+            session.execute(
+                select(OutboxMessage).where(OutboxMessage.response == "utter_notify_consent")
+            )
+            .scalars()
+            .all()
+        )
+        assert [(m.recipient, m.channel) for m in notices] == [(sender, "twilio")]
+        assert consent.may_announce(session, "twilio", sender)
+
+    [reply] = texts(post(server, message("Band karo", "SMc", sender)))
+    assert "khabrein nahi aayen gi" in reply and "shikayat" in reply  # her tickets still come
+    assert len(assistant.received) == 2  # STOP never reached the assistant
+    with db.session_scope(db_url) as session:
+        assert not consent.may_announce(session, "twilio", sender)
+
+    [reply] = texts(post(server, message("بند کرو", "SMd", "+923009876543")))
+    assert "خبریں" in reply  # answered in the script she wrote in
+    [reply] = texts(post(server, message("START", "SMe", sender)))
+    with db.session_scope(db_url) as session:
+        assert consent.may_announce(session, "twilio", sender)

@@ -46,9 +46,15 @@ PARAMS: Dict[str, str] = {
 
 
 # Channel texts of the other channels (SMS paging, Telegram buttons, pictures sent by
-# WhatsApp) are never said on the voice line; ticket notifications reach a voice caller
-# by SMS (bot.tickets.outbox).
-OTHER_CHANNELS = ("channel_sms_", "channel_telegram_", "channel_media_", "utter_notify_")
+# WhatsApp, the answer to a typed STOP or START) are never said on the voice line; ticket
+# notifications reach a voice caller by SMS (bot.tickets.outbox).
+OTHER_CHANNELS = (
+    "channel_sms_",
+    "channel_telegram_",
+    "channel_media_",
+    "channel_consent_",
+    "utter_notify_",
+)
 
 
 def voice_texts() -> List[tuple]:

@@ -35,6 +35,8 @@ def test_demo_staff_is_created_once(session) -> None:  # type: ignore[no-untyped
         ("admin", "admin", "*"),
         ("agent-muzaffargarh", "agent", "Muzaffargarh"),
         ("agent-quetta", "agent", "Quetta"),
+        ("broadcaster", "broadcaster", "*"),
+        ("protection-desk", "protection", "*"),
         ("sup-muzaffargarh", "supervisor", "Muzaffargarh"),
     ]
     assert authenticate(session, "agent-quetta", "demo") is not None
@@ -59,7 +61,15 @@ def test_production_refuses_demo_passwords(session, db_url) -> None:  # type: ig
     prod = Settings(DATABASE_URL=db_url, DEMO_MODE=False, **production_secrets())
     with pytest.raises(StartupRefused, match="agent-muzaffargarh"):
         check_startup(prod)
-    for name in ("admin", "agent-muzaffargarh", "agent-quetta", "sup-muzaffargarh"):
+    names = (
+        "admin",
+        "agent-muzaffargarh",
+        "agent-quetta",
+        "sup-muzaffargarh",
+        "protection-desk",
+        "broadcaster",
+    )
+    for name in names:
         set_password(session, name, f"{name}-strong-password")
     session.commit()
     check_startup(prod)  # now it starts

@@ -107,3 +107,26 @@ def test_guessing_passwords_locks_the_account_until_an_admin_resets_it(console_s
         assert actions.count("login_failed") == 5 and actions[-1] == "login_locked"
         set_password(session, "agent-lockout", "a-new-password-2")
     assert sign_in("a-new-password-2").status_code == 303
+
+
+def test_dashboard_api_and_csv_carry_the_citizens_verdicts(console_site) -> None:  # type: ignore[no-untyped-def]
+    from bot.tickets import service
+
+    number = console_site.tickets["qta_payment"]
+    with db.session_scope(console_site.db_url) as session:
+        ticket = service.get_ticket(session, number)
+        service.resolve(session, ticket, "staff:agent-quetta", "paid at the bank")
+        service.confirm_resolution(session, number, None, rating=2)
+    admin = console_site.client("admin")
+    stats = admin.get("/api/stats").json()["satisfaction"]
+    quetta = next(r for r in stats["district"] if r["name"] == "Quetta")
+    assert quetta["rated"] == 1 and quetta["appeals"] == 1 and quetta["average_rating"] == 2
+    assert any(r["appeals"] == 1 for r in stats["desk"])
+    page = admin.get("/dashboard").text
+    assert "Citizens&#39; verdicts by district" in page or "Citizens' verdicts by district" in page
+    rows = list(csv.DictReader(io.StringIO(admin.get("/tickets.csv?status=all").text)))
+    mine = next(r for r in rows if r["number"] == number)
+    assert (mine["rating"], mine["appeal_count"], mine["state"]) == ("2", "1", "reopened")
+    # A Muzaffargarh supervisor sees no Quetta verdicts.
+    mzg = console_site.client("sup-muzaffargarh").get("/api/stats").json()["satisfaction"]
+    assert all(r["name"] != "Quetta" for r in mzg["district"])

@@ -92,3 +92,22 @@ def test_deduction_complaint_escalates_notifies_in_roman_urdu_and_reopens_one_le
     kinds_seen = [k for k, _ in history]
     assert kinds_seen[0] == "created" and "escalated" in kinds_seen
     assert ("state", "awaiting_citizen") in history and ("state", "reopened") in history
+
+    # Resolved again: a bare "2" is a rating, and a low one is a second appeal.
+    with make_session() as session:
+        ticket = service.get_ticket(session, number)
+        service.resolve(session, ticket, "staff:rd", "paid at the campsite")
+        session.commit()
+    answer = "\n".join(live_assistant.say(citizen, "2"))
+    assert number in answer and is_roman(answer) and "appeal" in answer
+    with make_session() as session:
+        ticket = service.get_ticket(session, number)
+        assert (ticket.state, ticket.rating, ticket.appeal_count) == ("reopened", 2, 2)
+        service.resolve(session, ticket, "staff:ho", "paid in full at the head office")
+        session.commit()
+    # Then a good rating in Urdu digits closes it, with thanks for the rating.
+    answer = "\n".join(live_assistant.say(citizen, "۵"))
+    assert number in answer and "5" in answer
+    with make_session() as session:
+        ticket = service.get_ticket(session, number)
+        assert (ticket.state, ticket.rating, ticket.closure) == ("closed", 5, "rated")

@@ -138,6 +138,8 @@ def test_rasa_loads_it_from_endpoints_written_by_runtime_config(
     from bot.core.settings import Settings
     from bot.rasa_plugins.endpoints import write_endpoints
 
+    # The endpoints file names the action-server secret, as Rasa is started with it.
+    monkeypatch.setenv("ACTION_SERVER_SECRET", "s" * 40)
     settings = Settings(
         REDIS_URL=redis_url,
         LOCK_STORE_TYPE="bot.rasa_plugins.lockstore.AtomicRedisLockStore",

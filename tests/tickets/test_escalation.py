@@ -120,14 +120,15 @@ def test_a_ticket_waiting_for_the_citizen_is_not_escalated_but_closes_unanswered
     with factory() as s:
         resolve(s, get_ticket(s, number), "staff:sadia", "refunded", pkt(2025, 3, 3, 12), config)
         s.commit()
-    late = MONDAY_10AM + timedelta(days=6)
+    late = pkt(2025, 3, 8, 11, 59)  # the citizen has five days to rate it
     assert run_escalation_pass(factory, late, config).escalated == []
     assert _load(factory, number)[0].state == "awaiting_citizen"
 
-    summary = run_escalation_pass(factory, pkt(2025, 3, 10, 12, 1), config)
+    summary = run_escalation_pass(factory, pkt(2025, 3, 8, 12, 1), config)
     ticket, events, outbox = _load(factory, number)
     assert summary.closed == [number] and ticket.state == "closed"
-    assert events[-1].actor == "scheduler" and "no answer" in events[-1].note
+    assert ticket.closure == "unrated" and ticket.rating is None
+    assert events[-1].actor == "scheduler" and "resolved-unrated" in events[-1].note
     assert outbox[-1].response == "utter_notify_ticket_closed"
 
 

@@ -93,14 +93,15 @@ def test_a_deduction_complaint_from_start_to_reopening(db_url, tmp_path):
         "Shikayat",
         "Shikayat",
         number + ":",
-        "Daftar",
+        "Shikayat",
         "Shikayat",
     ]
     assert "bare daftar" in texts[0]  # escalated
     assert "officer kaam kar raha hai" in texts[1]  # assigned
     assert "paise wapis dilwa diye" in texts[2]  # staff reply
-    assert "HAAN ya NAHI" in texts[3]  # resolved, please confirm
-    assert "dobara khol kar" in texts[4]  # reopened
+    assert "retailer refunded in front of the FO" in texts[3]  # what was done
+    assert "1 (bura) se 5 (acha)" in texts[3]  # resolved, please rate it
+    assert "appeal bare daftar" in texts[4]  # her "nahi hua" is an appeal
     with factory() as s:
         statuses = s.execute(select(OutboxMessage.status, OutboxMessage.language)).all()
         assert set(statuses) == {("sent", "roman_ur")}

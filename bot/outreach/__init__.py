@@ -1,0 +1,1 @@
+"""Outreach: the citizen's consent per channel, STOP, and staff announcements sent through the outbox."""
