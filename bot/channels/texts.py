@@ -44,7 +44,8 @@ async def conversation_language(app: Any, sender_id: str, text: Optional[str] = 
     except Exception:  # no agent (tests), store down: fall back, never fail
         tracker = None
     chosen = tracker.get_slot("language") if tracker is not None else None
-    if now is not None and chosen not in i18n.LANGUAGES:
+    if now is not None and now.language is not None and chosen not in i18n.LANGUAGES:
+        # A CNIC or a date alone has no language: the conversation's own decides.
         if now.sure or tracker is None:
             return i18n.effective_language(None, [now])
     if tracker is None:

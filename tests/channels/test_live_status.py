@@ -83,8 +83,10 @@ def facts(key: str, language: str) -> List[str]:
         "transgender": [kafaalat, paid, "Usman Telecom"],
         "taleemi_wazaif": [kafaalat, "Iqra, Hassan Ali, Ayesha", "10,000", "Sana"],
         "nashonuma": [kafaalat, "Zarghuna Bibi, Maryam", "5,500"],
+        # No membership oracle: the reply of a wrong issue date (or, after three, of the
+        # lock-out), which sends her to the tehsil office either way.
         "not_in_registry": [
-            "not in the BISP registry" if en else ("ریکارڈ میں نہیں" if ur else "record mein nahi"),
+            "tehsil office" if en else ("تحصیل دفتر" if ur else "tehsil daftar"),
         ],
         "husband": [
             "woman of your household" if en else ("گھرانے کی خاتون" if ur else "gharane ki khatoon")
