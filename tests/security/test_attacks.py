@@ -199,10 +199,16 @@ def test_registered_and_unregistered_cnics_get_the_same_replies(live_assistant):
         live_assistant, registered_stranger(live_assistant.database_url), tries
     )
     absent = conversation(live_assistant, ABSENT.cnic, tries)
-    assert registered == absent
+
+    def same(replies: List[str]) -> List[str]:
+        # Each reply shows the masked CNIC it checked, so a typo can be seen; the
+        # rest must not differ.
+        return [re.sub(r"\d{5}-x{5}\d{2}-\d", "<cnic>", r) for r in replies]
+
+    assert same(registered) == same(absent)
     assert "date of issue" in absent[1], absent  # the second factor first, for both
     assert "NSER" in absent[2]  # the wrong-answer reply says how to register
-    assert "ghante" in absent[-1] or "hours" in absent[-1], absent  # the same lock-out
+    assert "band hai" in absent[-1] or "locked" in absent[-1], absent  # the same lock-out
 
 
 # ---------------------------------------------------------------- tickets
@@ -228,4 +234,5 @@ def test_a_ticket_is_told_to_its_owner_not_to_an_unrelated_sender(live_assistant
             f"meri shikayat {number} ka kya bana"
         )
     )
-    assert number in owner and "Muzaffargarh" in owner, owner
+    # The owner gets the status (its desk depends on how far the ticket has gone up).
+    assert number in owner and "tasdeeq" not in owner and "ke paas hai" in owner, owner
