@@ -18,6 +18,7 @@ from bot.assistant.replies import Reply, spoken_digits
 from bot.core.identifiers import ascii_digits, check_ticket_number
 from bot.evidence import service as evidence
 from bot.language.labels import label, queue_label
+from bot.patterns.link import classify_and_link
 from bot.privacy.vault import describe_references, real_cnic
 from bot.tickets import service as tickets
 from bot.tickets.constants import CHANNELS, PROTECTION
@@ -92,6 +93,21 @@ def _new_ticket(draft: ComplaintDraft, person: Optional[PersonContext]) -> ticke
     )
 
 
+def _open(
+    session: Session,
+    draft: ComplaintDraft,
+    person: Optional[PersonContext],
+    now: Optional[datetime],
+) -> tickets.OpenResult:
+    """Open or join the ticket; a new one gets its cause and the payment point it names."""
+    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
+    session.flush()
+    if not result.joined:
+        classify_and_link(session, result.ticket, result.ticket.created_at)
+        session.flush()
+    return result
+
+
 def ticket_params(ticket: Ticket, language: str) -> dict:
     return {
         "ticket_id": ticket.number,
@@ -116,8 +132,7 @@ def file_complaint(
     """Open (or join) the ticket. The caller commits before sending the replies."""
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
-    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
-    session.flush()
+    result = _open(session, draft, person, now)
     params = ticket_params(result.ticket, draft.language)
     told = Reply("utter_ticket_joined" if result.joined else "utter_ticket_created", params)
     return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
@@ -150,8 +165,7 @@ def report_to_protection(
     draft.category = PROTECTION
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic else None
-    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
-    session.flush()
+    result = _open(session, draft, person, now)
     return [Reply("utter_protection_filed", ticket_params(result.ticket, draft.language))]
 
 
@@ -162,8 +176,7 @@ def hand_off(
     draft.escalated = True
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
-    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
-    session.flush()
+    result = _open(session, draft, person, now)
     told = Reply("utter_handoff", ticket_params(result.ticket, draft.language))
     return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
 

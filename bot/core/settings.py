@@ -147,6 +147,21 @@ class Settings(BaseSettings):
     # Ticket scheduler
     SCHEDULER_INTERVAL_SECONDS: int = 60
 
+    # Causes and patterns (bot/patterns): a pattern case opens when complaints from at
+    # least PATTERN_MIN_HOUSEHOLDS households name one payment point within
+    # PATTERN_WINDOW_DAYS; a week's complaints of one cause in one tehsil are a spike at
+    # SPIKE_FACTOR times the weekly mean of the four weeks before and SPIKE_MIN_COMPLAINTS.
+    CAUSES_FILE: str = str(CONFIG_DIR / "causes.yml")
+    PATTERN_MIN_HOUSEHOLDS: int = 3
+    PATTERN_WINDOW_DAYS: int = 30
+    SPIKE_FACTOR: float = 2.0
+    SPIKE_MIN_COMPLAINTS: int = 5
+    # A name matches a payment point at this rapidfuzz ratio (0-100) of its sound skeleton
+    POINT_MATCH_MIN_SCORE: float = 80
+    # The worker runs detection this often, and writes last month's reports to REPORTS_DIR
+    PATTERN_INTERVAL_MINUTES: int = 60
+    REPORTS_DIR: str = str(VAR_DIR / "reports")
+
     # Conversations (Rasa's tracker) older than this are deleted by bot.privacy.retention
     RETENTION_DAYS: int = 180
 

@@ -92,6 +92,13 @@ class Ticket(Base):
     retaliation_flag = Column(Boolean, nullable=False, default=False)
     ombudsman_referred_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
     assigned_to: Optional[str] = Column(String(64), nullable=True)
+    # What caused it (config/causes.yml; bot/patterns), who set it (assistant or staff:x),
+    # the payment point it names and the household it came from (a hash-free key such as
+    # "hh:123"), so complaints about one point from many households add up.
+    cause: Optional[str] = Column(String(32), nullable=True)
+    cause_set_by: Optional[str] = Column(String(80), nullable=True)
+    payment_point_id: Optional[int] = Column(Integer, nullable=True)
+    household_key: Optional[str] = Column(String(40), nullable=True)
     version = Column(Integer, nullable=False)
 
     # Every ORM update runs "UPDATE ... WHERE id = :id AND version = :v" and fails
@@ -101,6 +108,8 @@ class Ticket(Base):
         Index("ix_ticket_state_deadline", "state", "deadline_at"),
         Index("ix_ticket_queue_state", "queue", "state"),
         Index("ix_ticket_district_state_deadline", "district", "state", "deadline_at"),
+        Index("ix_ticket_created", "created_at"),
+        Index("ix_ticket_point_created", "payment_point_id", "created_at"),
         UniqueConstraint("number", name="uq_ticket_number"),
     )
 

@@ -12,6 +12,7 @@ from bot.core.settings import get_settings
 from bot.evidence import models as evidence_models  # noqa: F401
 from bot.live import models as live_models  # noqa: F401
 from bot.outreach import models as outreach_models  # noqa: F401
+from bot.patterns import models as pattern_models  # noqa: F401
 from bot.privacy import models as privacy_models  # noqa: F401
 from bot.registry import models as registry_models  # noqa: F401
 from bot.tickets import models as ticket_models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Causes of grievances, payment points, pattern cases, spikes and reports to outside parties."""
