@@ -7,10 +7,15 @@ it could speak in an SMS citizen's conversation, claim her phone as metadata, an
 verified by the phone on record. Here the sender only names a REST conversation, the
 channel is always `rest` and the body's metadata is dropped. `vaulted` wraps the
 `on_new_message` callback of any of our connectors the same way.
+
+When Rasa answers a message with nothing (an action failed with no fallback standing in,
+or its processing broke), the caller gets the `channel_unavailable` apology and the message
+is taken back out of the conversation, as on the other channels (bot.channels.unanswered).
 """
 
 from __future__ import annotations
 
+import contextvars
 import hmac
 import ipaddress
 import logging
@@ -23,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.store import run_db
+from bot.channels.unanswered import apology_for, forget_unanswered, taken_over
 from bot.core import logging_setup
 from bot.core.conversations import REST, conversation_id
 from bot.core.settings import get_settings
@@ -36,6 +42,9 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 TOKEN_HEADER = "Authorization"
+# The Sanic app of the request being answered (set by the blueprint's middleware, which
+# runs in the handler's task): the apology reads the conversation's language through it.
+_current_app: contextvars.ContextVar[Any] = contextvars.ContextVar("rest_app", default=None)
 
 
 def token_header(token: str) -> Dict[str, str]:
@@ -68,6 +77,30 @@ def vaulted(on_new_message: OnNewMessage) -> OnNewMessage:
     return handle
 
 
+def never_silent(on_new_message: OnNewMessage) -> OnNewMessage:
+    """`on_new_message` after which a message Rasa left unanswered gets the apology."""
+
+    async def handle(message: UserMessage) -> Any:
+        typed = message.text or ""
+        try:
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 - Rasa's REST channel would answer [] here
+            logger.exception("Could not answer a REST message")
+        collector = message.output_channel
+        if getattr(collector, "messages", None) or not typed.strip():
+            return None
+        sender = message.sender_id or ""
+        if await run_db(taken_over, REST, sender):
+            return None  # staff answer this conversation
+        app = _current_app.get()
+        await forget_unanswered(app, sender)
+        text = await apology_for(app, REST, sender, typed)
+        await collector.send_text_message(sender, text)
+        return None
+
+    return handle
+
+
 class VaultedRestInput(RestInput):
     """Rasa's REST channel; the tracker store gets CNIC references, never the digits."""
 
@@ -93,11 +126,12 @@ class VaultedRestInput(RestInput):
         return None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        bp = super().blueprint(vaulted(on_new_message))
+        bp = super().blueprint(never_silent(vaulted(on_new_message)))
         token = get_settings().REST_CHANNEL_TOKEN
 
         @bp.middleware("request")
         async def loopback_with_token(request: Request) -> Optional[HTTPResponse]:
+            _current_app.set(request.app)
             if request.method == "GET" or may_send(request, token):
                 return None  # GET is the connector's health check
             logger.warning("Refused a REST message from %s", request.ip)

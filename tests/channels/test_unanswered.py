@@ -9,9 +9,11 @@ import pytest
 
 from bot.channels import store, unanswered
 from bot.channels.models import utcnow
+from bot.channels.rest import VaultedRestInput, token_header
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.core.settings import get_settings
 from tests.channels.conftest import PUBLIC, SECRET, TOKEN
 from tests.channels.helpers import offline_bot, twilio_headers
 from tests.channels.test_telegram import post as tg_post
@@ -31,7 +33,7 @@ def sms(channel_env, live, assistant):
 @pytest.fixture()
 def taken_over_by_staff():
     def check(channel: str, sender: str) -> bool:
-        return sender == "+923009999999"
+        return sender in ("+923009999999", "rest:staff-has-it")
 
     unanswered.register_takeover_check(check)
     yield
@@ -66,6 +68,44 @@ def test_a_telegram_message_left_unanswered_gets_an_apology(channel_env, live, a
     assert tg_post(server, update(9, text="my payment has not come")).status_code == 200
     [sent] = request.sent()
     assert sent["chat_id"] == 777 and CALL_CENTRE in sent["text"], sent
+
+
+def rest_say(server, text: str, sender: str = "chat-1") -> list:
+    url = server.url + "/webhooks/rest/webhook"
+    headers = token_header(get_settings().REST_CHANNEL_TOKEN)
+    answer = httpx.post(url, json={"sender": sender, "message": text}, headers=headers, timeout=20)
+    assert answer.status_code == 200
+    return answer.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "sorry"),
+    [("mere paise nahi aaye", "Maazrat"), ("my payment has not come", "Sorry")],
+)
+def test_a_rest_message_left_unanswered_gets_an_apology_in_its_language(
+    channel_env, live, assistant, body, sorry
+):
+    assistant.replies = []  # Rasa answered nothing
+    [reply] = rest_say(live([VaultedRestInput()]), body)
+    assert reply["recipient_id"] == "rest:chat-1"
+    assert reply["text"].startswith(sorry) and CALL_CENTRE in reply["text"], reply
+
+
+def test_a_rest_message_whose_processing_broke_gets_an_apology(channel_env, live, assistant):
+    server = live([VaultedRestInput()])
+    assistant.fail_next = 1  # Rasa's processing raised: its REST channel would answer []
+    [reply] = rest_say(server, "my payment has not come")
+    assert CALL_CENTRE in reply["text"]
+    assert [r["text"] for r in rest_say(server, "status")] == ["echo: status"]
+
+
+def test_a_blank_rest_message_and_a_taken_over_one_stay_silent(
+    channel_env, live, assistant, taken_over_by_staff
+):
+    assistant.replies = []
+    server = live([VaultedRestInput()])
+    assert rest_say(server, "   ") == []
+    assert rest_say(server, "hello?", sender="staff-has-it") == []
 
 
 def test_a_caller_left_unanswered_hears_an_apology_and_can_go_on(channel_env, live, assistant):
