@@ -8,6 +8,8 @@ V=.venv/bin
 echo "==> services for the tests (PostgreSQL, Redis, Chromium from Debian)"
 scripts/ensure_services.sh
 [ -x scripts/ensure_chromium.sh ] && scripts/ensure_chromium.sh
+echo "==> tools for the deploy checks (checkov, kubernetes-validate: .venv-tools, not .venv)"
+scripts/ensure_tools.sh
 echo "==> lint"
 $V/ruff check bot actions tests bench
 $V/ruff format --check bot actions tests bench
