@@ -56,6 +56,11 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
             "db": int(redis.database or 0),
             "key_prefix": "madadgar",
         }
+        # A managed Redis wants its password (redis://:secret@host) and often TLS (rediss://).
+        if redis.password:
+            config["lock_store"]["password"] = redis.password
+        if redis.drivername == "rediss":
+            config["lock_store"]["use_ssl"] = True
     return config
 
 
