@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional
 
@@ -139,33 +140,23 @@ def pg_db_url(pg_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """URL of a throwaway redis-server on a free loopback port (no persistence)."""
+@contextmanager
+def running_redis(*extra: str, password: Optional[str] = None) -> Iterator[int]:
+    """A throwaway redis-server on a free loopback port (no persistence); its port.
+    With `password`, it refuses clients that do not give it (requirepass)."""
     _ensure_services()
     import redis
 
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="madadgar-redis-")
+    auth = ["--requirepass", password] if password else []
     proc = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", workdir, *auth, *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
+    client = redis.Redis(port=port, password=password)
     try:
         for _ in range(100):
             try:
@@ -177,7 +168,7 @@ def redis_url() -> Iterator[str]:
                 time.sleep(0.05)
         else:
             raise RuntimeError("redis-server did not answer")
-        yield url
+        yield port
     finally:
         client.close()
         proc.terminate()
@@ -186,3 +177,10 @@ def redis_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """URL of a throwaway redis-server on a free loopback port (no persistence)."""
+    with running_redis() as port:
+        yield f"redis://127.0.0.1:{port}/0"

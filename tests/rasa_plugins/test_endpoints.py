@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +10,7 @@ import yaml
 
 from bot.core.settings import Settings
 from bot.rasa_plugins.endpoints import endpoints, write_endpoints
-from tests.auxil.servers import _ensure_services, free_port
+from tests.auxil.servers import running_redis
 
 PASSWORD = "lock-store-password-" + "x1y2" * 4
 
@@ -22,31 +18,8 @@ PASSWORD = "lock-store-password-" + "x1y2" * 4
 @pytest.fixture()
 def redis_with_password() -> Iterator[int]:
     """A throwaway redis-server on loopback that refuses clients without PASSWORD."""
-    _ensure_services()
-    import redis
-
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="madadgar-redis-auth-")
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", workdir, "--requirepass", PASSWORD],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, password=PASSWORD)
-    try:
-        for _ in range(100):
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                time.sleep(0.05)
+    with running_redis(password=PASSWORD) as port:
         yield port
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
