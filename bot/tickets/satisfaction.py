@@ -1,5 +1,7 @@
 """Satisfaction, appeals and reopenings per desk and per district, computed in SQL.
 
+"Resolved" here is bot.tickets.stats.resolved_once, the dashboard's own definition.
+
 satisfaction: the share of the citizens' answers that were a rating of 4-5 or a "haan,
 hal ho gaya"; appeal rate: tickets the citizen appealed (a low rating or "nahi hua") over
 tickets resolved at least once; reopen rate: tickets reopened for any reason, over the same.
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.tickets.queries import TicketFilter, select_tickets
+from bot.tickets.stats import RESOLVED_ONCE, Rate, resolved_once_clause
 
 SATISFIED_FROM = 4
 BY = ("desk", "district")
@@ -45,12 +48,20 @@ class Satisfaction:
         return (self.satisfied + self.confirmed) / answers if answers else None
 
     @property
+    def appeal(self) -> Rate:
+        return Rate(self.appealed, self.resolved, RESOLVED_ONCE)
+
+    @property
+    def reopen(self) -> Rate:
+        return Rate(self.reopened, self.resolved, RESOLVED_ONCE)
+
+    @property
     def appeal_rate(self) -> Optional[float]:
-        return self.appealed / self.resolved if self.resolved else None
+        return self.appeal.value
 
     @property
     def reopen_rate(self) -> Optional[float]:
-        return self.reopened / self.resolved if self.resolved else None
+        return self.reopen.value
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -85,7 +96,7 @@ def satisfaction_by(
     )
     t = select_tickets(flt, now, scope).subquery()
     name = (t.c.queue if by == "desk" else func.coalesce(t.c.district, "unknown")).label("name")
-    resolved = t.c.resolved_at.is_not(None) | t.c.closed_at.is_not(None) | (t.c.reopen_count > 0)
+    resolved = resolved_once_clause(t.c)
     query = (
         select(
             name,

@@ -1,4 +1,11 @@
-"""Queue figures: open tickets by category and district, overdue, resolution, reopenings."""
+"""Queue figures: open tickets by category and district, overdue, resolution, reopenings.
+
+The one place each figure is computed: the dashboard's cards, the per-desk table
+(bot/tickets/satisfaction.py), the CSV and the monthly reports all read them from here.
+Every rate names what it divides by; reopenings and appeals divide by the tickets resolved
+at least once (a reopened ticket is no longer resolved, but it was), never by the tickets
+resolved now, which once made a district's reopen rate 133%.
+"""
 
 from __future__ import annotations
 
@@ -27,19 +34,42 @@ class Dashboard:
     open_overdue: int = 0
     resolved: int = 0
     resolved_in_time: int = 0
+    resolved_once: int = 0
     median_resolve_seconds: Optional[float] = None
     reopened: int = 0
+    appealed: int = 0
     escalated: int = 0
     ombudsman: int = 0
 
     @property
+    def compliance_rate(self) -> Rate:
+        """Resolved tickets resolved before their deadline."""
+        return Rate(self.resolved_in_time, self.resolved, RESOLVED_NOW)
+
+    @property
+    def reopen(self) -> Rate:
+        return Rate(self.reopened, self.resolved_once, RESOLVED_ONCE)
+
+    @property
+    def appeal(self) -> Rate:
+        return Rate(self.appealed, self.resolved_once, RESOLVED_ONCE)
+
+    @property
     def compliance(self) -> Optional[float]:
-        """Share of resolved tickets resolved before their deadline."""
-        return self.resolved_in_time / self.resolved if self.resolved else None
+        return self.compliance_rate.value
 
     @property
     def reopen_rate(self) -> Optional[float]:
-        return self.reopened / self.resolved if self.resolved else None
+        return self.reopen.value
+
+    @property
+    def appeal_rate(self) -> Optional[float]:
+        return self.appeal.value
+
+    @property
+    def median_resolve_days(self) -> Optional[float]:
+        seconds = self.median_resolve_seconds
+        return None if seconds is None else round(seconds / 86400, 1)
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -49,14 +79,48 @@ class Dashboard:
             "open_by_district": dict(self.open_by_district),
             "open_overdue": self.open_overdue,
             "resolved": self.resolved,
+            "resolved_at_least_once": self.resolved_once,
             "deadline_compliance": self.compliance,
+            "deadline_compliance_of": RESOLVED_NOW,
             "median_resolve_hours": (
                 None if self.median_resolve_seconds is None else self.median_resolve_seconds / 3600
             ),
+            "reopened": self.reopened,
             "reopen_rate": self.reopen_rate,
+            "reopen_rate_of": RESOLVED_ONCE,
+            "appealed": self.appealed,
+            "appeal_rate": self.appeal_rate,
+            "appeal_rate_of": RESOLVED_ONCE,
             "escalated": self.escalated,
             "ombudsman_referrals": self.ombudsman,
         }
+
+
+RESOLVED_ONCE = "tickets resolved at least once"
+RESOLVED_NOW = "tickets resolved and not reopened"
+
+
+def resolved_once_clause(cols: Any) -> Any:
+    """Resolved at least once: resolved now, closed, or reopened (so it was resolved)."""
+    return cols.resolved_at.is_not(None) | cols.closed_at.is_not(None) | (cols.reopen_count > 0)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share with what it counts and what it divides by, as every page prints it."""
+
+    part: int
+    whole: int
+    of: str
+
+    @property
+    def value(self) -> Optional[float]:
+        return self.part / self.whole if self.whole else None
+
+    def __str__(self) -> str:
+        if not self.whole:
+            return f"– (no {self.of})"
+        return f"{self.value:.0%} ({self.part} of {self.whole} {self.of})"
 
 
 def _resolve_seconds(session: Session) -> Any:
@@ -97,7 +161,9 @@ def dashboard(
                     or_(Ticket.deadline_at.is_(None), Ticket.resolved_at <= Ticket.deadline_at),
                 )
             ),
+            count_if(resolved_once_clause(Ticket)),
             count_if(Ticket.reopen_count > 0),
+            count_if(Ticket.appeal_count > 0),
             count_if(Ticket.escalated.is_(True)),
             count_if(Ticket.ombudsman_referred_at.is_not(None)),
         )
@@ -109,7 +175,9 @@ def dashboard(
         out.open_overdue,
         out.resolved,
         out.resolved_in_time,
+        out.resolved_once,
         out.reopened,
+        out.appealed,
         out.escalated,
         out.ombudsman,
     ) = (int(v) for v in totals)
