@@ -19,7 +19,10 @@ COMMANDS = {
     ),
     "generate": ("bot.registry.generator", "write a synthetic registry (--households N --seed S)"),
     "staff": ("bot.console.cli", "staff accounts, registry import, escalation pass"),
-    "admin": ("bot.console.cli", "admin tasks: `registry seed|generate`, `escalate`, `demo`"),
+    "admin": (
+        "bot.console.cli",
+        "admin tasks: `registry seed|generate`, `escalate`, `demo`, `patterns`, `report`",
+    ),
     "worker": ("bot.cli.worker", "run the escalation scheduler and the notification outbox"),
     "console": ("bot.console.__main__", "serve the staff console"),
     "status": (

@@ -1,4 +1,4 @@
-"""Background worker: escalates overdue tickets and delivers queued notifications."""
+"""Background worker: escalates overdue tickets, delivers notifications, detects patterns."""
 
 from __future__ import annotations
 
@@ -17,13 +17,16 @@ from bot.tickets.scheduler import Scheduler
 
 def build_scheduler(interval: Optional[float] = None) -> Scheduler:
     from bot.channels.senders import build_senders
+    from bot.patterns.jobs import PatternJobs
 
     settings = get_settings()
+    factory = session_factory()
     return Scheduler(
-        session_factory(),
+        factory,
         interval_seconds=interval,
         senders=build_senders(settings),
         responses=load_responses(),
+        passes=[PatternJobs(factory)],
     )
 
 

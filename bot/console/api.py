@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.console import audit, evidence
 from bot.console.models import StaffUser
+from bot.console.pages_patterns import scoped_cases
 from bot.console.queries import (
     QueueFilter,
     count_tickets,
@@ -20,10 +21,12 @@ from bot.console.queries import (
     ticket_in_scope,
 )
 from bot.console.registry_view import registry_view
+from bot.console.scope import sees_patterns
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
 from bot.console.web import csrf_token, current_user, get_db, not_found
 from bot.core.identifiers import mask_cnic
+from bot.patterns.cases import as_contract, ticket_numbers
 from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.models import Ticket
@@ -120,6 +123,18 @@ def api_registry(
         db, user.username, "view_registry", ticket.number, mask_cnic(ticket.cnic), "api"
     )
     return {"number": ticket.number, "record": registry_view(db, ticket.cnic)}
+
+
+@router.get("/patterns")
+def api_patterns(
+    user: StaffUser = Depends(current_user), db: Session = Depends(get_db)
+) -> Dict[str, Any]:
+    """Pattern cases and spikes in the user's scope, with the tickets behind each."""
+    if not sees_patterns(user):
+        return {"patterns": []}
+    cases = scoped_cases(db, user)
+    numbers = ticket_numbers(db, [c.id for c in cases])
+    return {"patterns": [as_contract(c, numbers[c.id]) for c in cases]}
 
 
 @router.get("/stats")

@@ -20,6 +20,8 @@ from bot.console import (
     pages_announcements,
     pages_auth,
     pages_dashboard,
+    pages_patterns,
+    pages_reports,
     pages_tickets,
     views,
 )
@@ -135,6 +137,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(pages_auth.router)
     app.include_router(pages_tickets.router)
     app.include_router(pages_dashboard.router)
+    app.include_router(pages_patterns.router)
+    app.include_router(pages_reports.router)
     app.include_router(pages_announcements.router)
     app.include_router(api.router)
     app.include_router(conversations.router)

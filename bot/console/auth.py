@@ -125,6 +125,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("agent-quetta", "agent", "Quetta", "*"),
     DemoAccount("admin", "admin", "*", "*"),
     DemoAccount("protection-desk", "protection", "*", "protection"),
+    DemoAccount("integrity-muzaffargarh", "agent", "Muzaffargarh", "integrity"),
     DemoAccount("broadcaster", "broadcaster", "*", "district"),
 )
 

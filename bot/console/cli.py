@@ -7,6 +7,8 @@ madadgar admin registry seed [--households 2000]
 madadgar admin registry generate --households 100000 --seed 7
 madadgar admin escalate [--as-of 2026-12-31T10:00]   (drill: as if at that time)
 madadgar admin demo                   (demo staff, persona households, demo tickets)
+madadgar admin patterns [--as-of 2026-12-07T10:00]   (pattern cases and spikes, now)
+madadgar admin report --district Muzaffargarh --month 2026-11 [--partner HBL] [--out DIR]
 """
 
 from __future__ import annotations
@@ -92,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
         help="run it as if at this time (Pakistan time unless an offset is given); for drills",
     )
     sub.add_parser("demo", help="demo staff, persona households and demo tickets")
+    patterns = sub.add_parser("patterns", help="detect pattern cases and spikes now")
+    patterns.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="detect as if at this time (Pakistan time unless an offset is given)",
+    )
+    report = sub.add_parser("report", help="write a month's report (HTML and CSV)")
+    report.add_argument("--district", default=None, help="default: every district")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--partner", default=None, help="a bank (HBL), nadra or survey_firm")
+    report.add_argument("--out", default=None, help="directory (default: REPORTS_DIR)")
     return parser
 
 
@@ -129,6 +144,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"{len(summary.referred)}, closed {len(summary.closed)}, skipped {summary.skipped}"
         )
         return 0
+    if args.group == "patterns":
+        return _patterns(args, url)
+    if args.group == "report":
+        return _report(args, url)
     if args.group == "demo":
         from bot.console.demo import seed_demo
 
@@ -137,6 +156,38 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("demo data ready" + (f": {', '.join(numbers.values())}" if numbers else ""))
         return 0
     return 2
+
+
+def _patterns(args: argparse.Namespace, url: Optional[str]) -> int:
+    from bot.patterns.detect import run_detection
+    from bot.patterns.points import refresh_registry_points
+
+    as_of = args.as_of or datetime.now(timezone.utc)
+    with db.session_scope(url) as session:
+        added = refresh_registry_points(session, as_of)
+        summary = run_detection(session, as_of)
+        print(f"payment points added {added}; {summary}")
+        for case in [*summary.opened, *summary.spikes]:
+            print(f"{case.label} {case.kind} {case.district}/{case.tehsil}: {case.subject}")
+    return 0
+
+
+def _report(args: argparse.Namespace, url: Optional[str]) -> int:
+    from pathlib import Path
+
+    from bot.core.settings import get_settings
+    from bot.patterns.reports import build_report, write_report
+
+    out = Path(args.out or get_settings().REPORTS_DIR)
+    try:
+        with db.session_scope(url) as session:
+            report = build_report(session, args.month, args.district, args.partner)
+            for path in write_report(report, out):
+                print(path)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def _staff(args: argparse.Namespace, url: Optional[str]) -> int:

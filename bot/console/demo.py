@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.console.auth import ensure_demo_staff
 from bot.console.models import utcnow
+from bot.patterns.link import classify_and_link
 from bot.tickets.models import Ticket
 from bot.tickets.service import NewTicket, open_ticket
 
@@ -138,6 +139,7 @@ def seed_demo_tickets(session: Session, now: Optional[datetime] = None) -> Dict[
     for demo in DEMO_TICKETS:
         new = NewTicket(**vars(demo.new))
         result = open_ticket(session, new, now=now - timedelta(hours=demo.age_hours))
+        classify_and_link(session, result.ticket, result.ticket.created_at)
         numbers[demo.key] = result.ticket.number
     return numbers
 

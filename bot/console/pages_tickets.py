@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Callable, Optional
+from typing import Any, Callable, List, Optional, Union
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -28,6 +28,9 @@ from bot.console.transcripts import read_transcript
 from bot.console.web import check_csrf, current_user, flash, get_db, not_found, render
 from bot.core.identifiers import format_cnic, mask_cnic, mask_phone
 from bot.language.i18n import LANGUAGES
+from bot.patterns.causes import load_taxonomy
+from bot.patterns.link import set_cause
+from bot.patterns.models import PaymentPoint
 from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.constants import STATES, staff_actor
@@ -126,6 +129,10 @@ def _ticket_page(
             "staff": staff_for_ticket(db, ticket) if user.role in SUPERVISORS else [],
             "languages": LANGUAGES,
             "mask_text": mask_text,
+            "causes": load_taxonomy(),
+            "point": db.get(PaymentPoint, ticket.payment_point_id)
+            if ticket.payment_point_id
+            else None,
         },
         user=user,
     )
@@ -167,14 +174,17 @@ def _act(
     action: str,
     work: Callable[[Ticket], Any],
     done: str,
-    detail: Optional[str] = None,
+    detail: Union[str, Callable[[], str], None] = None,
 ) -> RedirectResponse:
-    """Run one ticket action, audit it and go back to the ticket (or the queue)."""
+    """Run one ticket action, audit it and go back to the ticket (or the queue).
+
+    `detail` may be a function, read after the work (what the action found before it)."""
     ticket = _load(db, user, number)
     try:
         work(ticket)
         db.flush()
-        audit.record(db, user.username, action, ticket.number, detail=detail)
+        said = detail() if callable(detail) else detail
+        audit.record(db, user.username, action, ticket.number, detail=said)
         db.commit()
         flash(request, done)
     except StaleDataError:
@@ -212,6 +222,26 @@ def assign(
         service.assign(db, ticket, target, staff_actor(user.username))
 
     return _act(request, db, user, number, "assign", work, f"Assigned to {target}.", target)
+
+
+@router.post("/tickets/{number}/cause", dependencies=[Depends(check_csrf)])
+def correct_cause(
+    number: str,
+    request: Request,
+    cause: str = Form(...),
+    user: StaffUser = Depends(current_user),
+    db: Session = Depends(get_db),
+) -> RedirectResponse:
+    """Correct what caused the complaint (it decides the outside party in the reports)."""
+    was: List[Optional[str]] = []
+
+    def work(ticket: Ticket) -> None:
+        was.append(set_cause(db, ticket, cause, staff_actor(user.username), now_utc()))
+
+    def detail() -> str:
+        return f"{was[0]} -> {cause}" if was and was[0] else f"unchanged: {cause}"
+
+    return _act(request, db, user, number, "set_cause", work, "Cause corrected.", detail)
 
 
 @router.post("/tickets/{number}/reply", dependencies=[Depends(check_csrf)])

@@ -68,3 +68,15 @@ def _ordinary_clause(user: StaffUser, ticket_cls: Any) -> ColumnElement:
     for c in conditions[1:]:
         clause = clause & c
     return clause
+
+
+def sees_patterns(user: StaffUser) -> bool:
+    """Pattern cases are for admins, supervisors and the integrity desk."""
+    if not user.active or user.role in NO_TICKET_ROLES:
+        return False
+    return user.role in ("admin", "supervisor") or "integrity" in user.queue_list
+
+
+def patterns_clause(user: StaffUser, case_cls: Any) -> ColumnElement:
+    """The pattern cases a user may see: the ticket rule on the case's queue and district."""
+    return scope_clause(user, case_cls) if sees_patterns(user) else false()

@@ -30,6 +30,8 @@ from bot.console.models import StaffAlert, StaffUser, utcnow
 from bot.console.scope import can_see, queue_kind
 from bot.console.views import CATEGORY_LABELS, LEVEL_LABELS, time_left
 from bot.core.settings import CONFIG_DIR, get_settings
+from bot.patterns.cases import ticket_numbers
+from bot.patterns.models import CASE_OPEN, KIND_SPIKE, PatternCase
 from bot.tickets import service
 from bot.tickets.constants import CLOSED, PROTECTION_QUEUE, staff_actor
 from bot.tickets.lifecycle import TicketError
@@ -160,6 +162,96 @@ def due_alerts(
     return [item for item in found if item[0] not in posted]
 
 
+def due_case_alerts(session: Session, now: datetime) -> List[Tuple[str, str, PatternCase]]:
+    """(dedupe key, reason, case) for pattern cases and spikes opened, escalated or overdue.
+
+    The same moments a ticket is posted at: a new case (a new escalation), a level up,
+    a missed deadline."""
+    found: List[Tuple[str, str, PatternCase]] = []
+    cases = session.execute(
+        select(PatternCase).where(PatternCase.state == CASE_OPEN).order_by(PatternCase.id)
+    ).scalars()
+    for case in cases:
+        opened = "Spike" if case.kind == KIND_SPIKE else "Pattern case"
+        found.append((f"pattern:{case.id}:opened", opened, case))
+        if case.escalated:
+            found.append((f"pattern:{case.id}:level:{case.level}", "Pattern case escalated", case))
+        if case.deadline_at is not None and case.deadline_at < now:
+            key = f"pattern:{case.id}:overdue:{case.deadline_at.isoformat()}"
+            found.append((key, "Pattern case overdue", case))
+    if not found:
+        return []
+    posted = set(
+        session.execute(
+            select(StaffAlert.dedupe_key).where(StaffAlert.dedupe_key.in_([k for k, _, _ in found]))
+        ).scalars()
+    )
+    return [item for item in found if item[0] not in posted]
+
+
+def case_alert_text(
+    case: PatternCase, reason: str, numbers: List[str], now: datetime, console_url: str
+) -> str:
+    """A case for the desk: what, where, how many households, the tickets; no citizen named."""
+    place = " / ".join(p for p in (case.district, case.tehsil) if p) or "place unknown"
+    shown = ", ".join(numbers[:10]) + (
+        f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    )
+    amount = f" · Rs {case.amount_claimed:,} claimed" if case.amount_claimed else ""
+    return (
+        f"{reason}: {case.label}\n{case.subject}\n{place} · {case.households} households"
+        f"{amount}\n{LEVEL_LABELS.get(case.level, case.level)} level ({case.queue})\n"
+        f"Tickets: {shown}\n{console_url.rstrip('/')}/patterns#case-{case.id}"
+    )
+
+
+def _case_chats(session: Session, chats: ChatMap, case: PatternCase) -> List[int]:
+    """The desk's group; a spike also goes to each supervisor of the district directly."""
+    found = [c for c in (chats.chat_for(case),) if c is not None]
+    if case.kind == KIND_SPIKE:
+        supervisors = session.execute(
+            select(StaffUser).where(
+                StaffUser.active.is_(True),
+                StaffUser.role == "supervisor",
+                StaffUser.telegram_chat_id.is_not(None),
+            )
+        ).scalars()
+        found += [
+            int(u.telegram_chat_id)
+            for u in supervisors
+            if u.all_districts or case.district in u.district_list
+        ]
+    return list(dict.fromkeys(found))
+
+
+async def _post(
+    bot: Bot,
+    session: Session,
+    key: str,
+    chat_id: int,
+    text: str,
+    number: str,
+    now: datetime,
+    markup: Optional[InlineKeyboardMarkup] = None,
+) -> None:
+    message = await bot.send_message(
+        chat_id, text, reply_markup=markup, disable_web_page_preview=True
+    )
+    session.add(
+        StaffAlert(
+            dedupe_key=key,
+            ticket_number=number,
+            chat_id=chat_id,
+            message_id=message.message_id,
+            sent_at=now,
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # another worker posted it meanwhile
+        session.rollback()
+
+
 async def post_alerts(
     bot: Bot,
     session_factory: Callable[[], Session],
@@ -175,26 +267,25 @@ async def post_alerts(
             chat_id = chats.chat_for(ticket)
             if chat_id is None:
                 continue
-            message = await bot.send_message(
-                chat_id,
-                alert_text(ticket, reason, now, console_url),
-                reply_markup=claim_keyboard(ticket.number),
-                disable_web_page_preview=True,
+            text = alert_text(ticket, reason, now, console_url)
+            await _post(
+                bot, session, key, chat_id, text, ticket.number, now, claim_keyboard(ticket.number)
             )
-            session.add(
-                StaffAlert(
-                    dedupe_key=key,
-                    ticket_number=ticket.number,
-                    chat_id=chat_id,
-                    message_id=message.message_id,
-                    sent_at=now,
-                )
-            )
-            try:
-                session.commit()
-            except IntegrityError:  # another worker posted it meanwhile
-                session.rollback()
             posted += 1
+        for key, reason, case in due_case_alerts(session, now):
+            numbers = ticket_numbers(session, [case.id])[case.id]
+            text = case_alert_text(case, reason, numbers, now, console_url)
+            for i, chat_id in enumerate(_case_chats(session, chats, case)):
+                await _post(
+                    bot,
+                    session,
+                    key if i == 0 else f"{key}:{chat_id}",
+                    chat_id,
+                    text,
+                    case.label,
+                    now,
+                )
+                posted += 1
     return posted
 
 

@@ -207,3 +207,41 @@ def resolve_case(
     case.updated_at = now
     session.flush()
     return case
+
+
+def cases_in_scope(
+    session: Session, scope: object, include_resolved_since: Optional[datetime] = None
+) -> List[PatternCase]:
+    """Open cases within `scope` (a condition on PatternCase), and those resolved since a
+    time; open ones first, the most households first."""
+    wanted = PatternCase.state == CASE_OPEN
+    if include_resolved_since is not None:
+        wanted = wanted | (PatternCase.resolved_at >= include_resolved_since)
+    return list(
+        session.execute(
+            select(PatternCase)
+            .where(scope, wanted)  # type: ignore[arg-type]
+            .order_by(
+                (PatternCase.state == CASE_OPEN).desc(),
+                PatternCase.households.desc(),
+                PatternCase.id,
+            )
+        ).scalars()
+    )
+
+
+def as_contract(case: PatternCase, numbers: Sequence[str]) -> dict:
+    """A case as GET /api/patterns gives it."""
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "subject": case.subject,
+        "district": case.district,
+        "tehsil": case.tehsil,
+        "tickets": list(numbers),
+        "households": case.households,
+        "amount_claimed": case.amount_claimed,
+        "first_at": _aware(case.first_at).isoformat(),
+        "last_at": _aware(case.last_at).isoformat(),
+        "state": case.state,
+    }

@@ -18,6 +18,7 @@ from bot.registry.models import Person
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import ACTOR_ASSISTANT, PROTECTION
 from bot.tickets.models import Ticket
+from bot.tickets.workflow import record
 
 _ignored: Dict[Tuple[int, Optional[str]], FrozenSet[str]] = {}
 
@@ -122,3 +123,27 @@ def classify_and_link(
         if case is not None:
             link_tickets(session, case, [ticket.id], now)
     return point
+
+
+def set_cause(
+    session: Session,
+    ticket: Ticket,
+    cause: str,
+    actor: str,
+    now: datetime,
+    taxonomy: Optional[Taxonomy] = None,
+) -> Optional[str]:
+    """Staff correct the cause; the change goes into the ticket's internal history.
+
+    Returns the cause it had (None when nothing changed).
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    if cause not in taxonomy.ids:
+        raise ValueError(f"Unknown cause {cause!r}.")
+    before = ticket.cause
+    if before == cause:
+        return None
+    ticket.cause, ticket.cause_set_by, ticket.updated_at = cause, actor, now
+    note = f"cause: {taxonomy.label(before)} -> {taxonomy.label(cause)}"
+    record(session, ticket, "note", actor, now, note=note, internal=True)
+    return before or "none"

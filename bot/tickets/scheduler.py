@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from typing import Callable, Mapping, Optional, Tuple
+from typing import Callable, Mapping, Optional, Sequence, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,12 @@ class Scheduler:
         clock: Clock = utcnow,
         senders: Optional[Mapping[str, Sender]] = None,
         responses: Optional[Responses] = None,
+        passes: Sequence[Callable[[datetime], None]] = (),
     ) -> None:
         self.session_factory = session_factory
+        # More work on every tick, given by the caller (pattern detection, reports), so
+        # tickets need not know the services that read them.
+        self.passes = tuple(passes)
         self.interval = (
             interval_seconds
             if interval_seconds is not None
@@ -47,6 +51,11 @@ class Scheduler:
         now = self.clock()
         escalation = run_escalation_pass(self.session_factory, now)
         self._conversation_pass(now)
+        for extra in self.passes:
+            try:
+                extra(now)
+            except Exception:  # noqa: BLE001 - one failing pass must not stop escalation
+                log.exception("scheduler pass %r failed", extra)
         delivery = None
         if self.senders:
             delivery = deliver_pending(self.session_factory, self.senders, now, self.responses)

@@ -36,6 +36,7 @@ def test_demo_staff_is_created_once(session) -> None:  # type: ignore[no-untyped
         ("agent-muzaffargarh", "agent", "Muzaffargarh"),
         ("agent-quetta", "agent", "Quetta"),
         ("broadcaster", "broadcaster", "*"),
+        ("integrity-muzaffargarh", "agent", "Muzaffargarh"),
         ("protection-desk", "protection", "*"),
         ("sup-muzaffargarh", "supervisor", "Muzaffargarh"),
     ]
@@ -68,6 +69,7 @@ def test_production_refuses_demo_passwords(session, db_url) -> None:  # type: ig
         "sup-muzaffargarh",
         "protection-desk",
         "broadcaster",
+        "integrity-muzaffargarh",
     )
     for name in names:
         set_password(session, name, f"{name}-strong-password")
