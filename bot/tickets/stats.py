@@ -181,17 +181,25 @@ def dashboard(
         out.escalated,
         out.ombudsman,
     ) = (int(v) for v in totals)
+    # Open tickets by category and by district from one pass over the open tickets.
     district = func.coalesce(Ticket.district, "unknown")
-    for column, attr in ((Ticket.category, "open_by_category"), (district, "open_by_district")):
-        rows = session.execute(
-            scoped.where(is_open)
-            .with_only_columns(column, func.count())
-            .group_by(column)
-            .order_by(func.count().desc(), column)
-        ).all()
-        setattr(out, attr, [(str(name), int(n)) for name, n in rows])
+    by_category: Dict[str, int] = {}
+    by_district: Dict[str, int] = {}
+    for category, place, n in session.execute(
+        scoped.where(is_open)
+        .with_only_columns(Ticket.category, district, func.count())
+        .group_by(Ticket.category, district)
+    ):
+        by_category[str(category)] = by_category.get(str(category), 0) + int(n)
+        by_district[str(place)] = by_district.get(str(place), 0) + int(n)
+    out.open_by_category = _most_first(by_category)
+    out.open_by_district = _most_first(by_district)
     out.median_resolve_seconds = _median(session, scoped.where(resolved), out.resolved)
     return out
+
+
+def _most_first(counts: Dict[str, int]) -> List[Tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _median(session: Session, scoped: Any, n: int) -> Optional[float]:
