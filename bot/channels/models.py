@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint
 
+from bot.core.clock import utcnow
 from bot.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class ProcessedWebhook(Base):

@@ -14,7 +14,8 @@ from typing import Any, Callable, List, Optional, Tuple, TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall, utcnow
+from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall
+from bot.core.clock import utcnow
 from bot.core.db import session_scope
 from bot.privacy.seal import seal, unseal
 

@@ -97,9 +97,9 @@ def deliver_to_terminal(sender: str) -> int:
     from sqlalchemy import select
 
     from bot.core.db import session_scope
+    from bot.core.outbox import OutboxMessage
     from bot.language.i18n import load_responses
-    from bot.tickets.models import OutboxMessage
-    from bot.tickets.outbox import deliver_one
+    from bot.outreach.delivery import deliver_one
 
     now = datetime.now(timezone.utc)
     delivered = 0

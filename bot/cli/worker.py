@@ -47,8 +47,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(escalation, delivery)
         return 0
     from bot.core import metrics
+    from bot.tickets.stats import open_ticket_counts
 
-    metrics.register_ticket_collector()
+    metrics.register_ticket_collector(open_ticket_counts)
     metrics.serve()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -8,7 +8,7 @@ from typing import Any, Dict
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from bot.console import audit, evidence
+from bot.console import evidence
 from bot.console.models import StaffUser
 from bot.console.pages_patterns import scoped_cases
 from bot.console.queries import (
@@ -25,9 +25,10 @@ from bot.console.scope import sees_patterns
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware, ticket_summary
 from bot.console.web import csrf_token, current_user, get_db, not_found
+from bot.core import audit
 from bot.core.identifiers import mask_cnic
+from bot.core.masking import mask_text
 from bot.patterns.cases import as_contract, ticket_numbers
-from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.models import Ticket
 

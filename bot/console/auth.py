@@ -5,15 +5,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Iterable, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import QUEUE_KINDS, ROLES, StaffUser
+from bot.core import audit
+from bot.core.audit import AuditLog
+from bot.core.clock import utcnow
 from bot.core.settings import DEMO_PASSWORD
 
 # scrypt cost: 16 MiB of memory per hash, about 50 ms; stored with the hash so it can grow.
@@ -162,3 +166,45 @@ def set_password(session: Session, username: str, password: str) -> StaffUser:
     audit.record(session, user.username, "password_set")  # also lifts a sign-in lock
     session.flush()
     return user
+
+
+def sign_in_lock_minutes(
+    session: Session, username: str, max_failures: int, lock_minutes: int
+) -> int:
+    """Minutes until `username` may try a password again (0: not locked).
+
+    After `max_failures` wrong passwords within `lock_minutes`, with no successful
+    sign-in since, the account refuses every password (the right one too) until the
+    oldest of those failures is `lock_minutes` old, or an administrator sets a new
+    password: guessing gets a few tries an hour.
+    """
+    if max_failures <= 0:
+        return 0
+    now = utcnow()
+    since = now - timedelta(minutes=lock_minutes)
+    last_login = session.execute(
+        select(AuditLog.at)
+        .where(
+            AuditLog.username == username,
+            AuditLog.action.in_(("login", "password_set")),
+            AuditLog.at >= since,
+        )
+        .order_by(AuditLog.at.desc())
+        .limit(1)
+    ).scalar()
+    failures = list(
+        session.execute(
+            select(AuditLog.at)
+            .where(
+                AuditLog.username == username,
+                AuditLog.action == "login_failed",
+                AuditLog.at >= (last_login or since),
+            )
+            .order_by(AuditLog.at.desc())
+            .limit(max_failures)
+        ).scalars()
+    )
+    if len(failures) < max_failures:
+        return 0
+    left = failures[-1] + timedelta(minutes=lock_minutes) - now  # UTCDateTime: aware
+    return max(1, math.ceil(left.total_seconds() / 60))

@@ -12,16 +12,16 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import StaffUser
 from bot.console.transcripts import read_transcript
 from bot.console.views import aware
 from bot.console.web import check_csrf, current_user, get_db, render
+from bot.core import audit
+from bot.core.clock import utcnow
+from bot.core.masking import mask_text
 from bot.live import service as live
 from bot.live.models import LiveConversation
-from bot.privacy.masking import mask_text
 from bot.privacy.seal import unseal
-from bot.tickets.deadlines import utcnow
 
 router = APIRouter()
 
@@ -113,7 +113,7 @@ def deliver_now(request: Request, outbox_id: Optional[int]) -> None:
         return
     from bot.channels.senders import build_senders
     from bot.language.i18n import load_responses
-    from bot.tickets.outbox import deliver_one
+    from bot.outreach.delivery import deliver_one
 
     state = request.app.state
     if getattr(state, "live_senders", None) is None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.console.auth import ensure_demo_staff
-from bot.console.models import utcnow
+from bot.core.clock import utcnow
 from bot.patterns.link import classify_and_link
 from bot.tickets.models import Ticket
 from bot.tickets.service import NewTicket, open_ticket

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import StaffUser
 from bot.console.queries import ticket_in_scope
 from bot.console.web import current_user, get_db, not_found
+from bot.core import audit
 from bot.core.identifiers import mask_cnic
 from bot.evidence import service as evidence
 from bot.evidence.models import TicketAttachment

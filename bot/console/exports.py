@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from bot.console.views import ticket_summary
-from bot.privacy.masking import mask_text
+from bot.core.masking import mask_text
 
 COLUMNS = (
     "number",

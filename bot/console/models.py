@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import List, Optional
 
-from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, String
 
-from bot.core.db import Base
-from bot.tickets.models import UTCDateTime
+from bot.core.clock import utcnow
+from bot.core.db import Base, UTCDateTime
 
 # "protection" staff see the protection desk's cases (abuse, demands for favours,
 # threats), which no district or region account ever sees; admins see everything.
@@ -25,11 +24,6 @@ QUEUE_KINDS = (
     "head_office",
     "protection",
 )
-
-
-def utcnow() -> datetime:
-    """Timezone-aware UTC, as the ticket tables store it."""
-    return datetime.now(timezone.utc)
 
 
 def _split(value: Optional[str]) -> List[str]:
@@ -67,20 +61,6 @@ class StaffUser(Base):
     @property
     def all_queues(self) -> bool:
         return "*" in self.queue_list
-
-
-class AuditLog(Base):
-    """Who looked at or changed what, and when; `subject` is always masked."""
-
-    __tablename__ = "audit_log"
-
-    id = Column(Integer, primary_key=True)
-    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
-    username = Column(String(64), nullable=False, index=True)
-    action = Column(String(32), nullable=False)
-    ticket_number = Column(String(16), nullable=True, index=True)
-    subject = Column(String(255), nullable=True)
-    detail = Column(Text, nullable=True)
 
 
 class StaffAlert(Base):

@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import distinct, select
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import StaffUser
 from bot.console.web import check_csrf, current_user, flash, get_db, render, require_role
+from bot.core import audit
 from bot.outreach import announcements
 from bot.outreach.models import Announcement
 from bot.registry.models import Enrolment, Household

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.console import audit
+from bot.console import auth
 from bot.console.auth import authenticate
 from bot.console.models import StaffUser
 from bot.console.web import (
@@ -24,6 +24,7 @@ from bot.console.web import (
     render,
     require_role,
 )
+from bot.core import audit
 
 router = APIRouter()
 
@@ -69,7 +70,7 @@ def login(
         raise HTTPException(status_code=403, detail="Cross-site sign-in refused.")
     who = (username or "?")[:64]
     settings = request.app.state.settings
-    minutes = audit.sign_in_lock_minutes(
+    minutes = auth.sign_in_lock_minutes(
         db, who, settings.CONSOLE_LOGIN_MAX_FAILURES, settings.CONSOLE_LOGIN_LOCK_MINUTES
     )
     if minutes:

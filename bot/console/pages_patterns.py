@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import StaffUser
 from bot.console.queries import now_utc
 from bot.console.scope import patterns_clause, scope_clause, sees_patterns
 from bot.console.web import check_csrf, current_user, flash, get_db, not_found, render
+from bot.core import audit
 from bot.patterns.cases import cases_in_scope, resolve_case, ticket_numbers
 from bot.patterns.causes import load_taxonomy
 from bot.patterns.models import PatternCase

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.console import audit
 from bot.console.models import StaffUser
 from bot.console.queries import now_utc
 from bot.console.web import current_user, get_db, render, require_role
+from bot.core import audit
 from bot.patterns.causes import load_taxonomy
 from bot.patterns.reports import (
     build_report,

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.console import audit, evidence, exports
+from bot.console import evidence, exports
 from bot.console.models import StaffUser
 from bot.console.queries import (
     PAGE_SIZE,
@@ -26,12 +26,13 @@ from bot.console.registry_view import registry_view
 from bot.console.scope import can_see
 from bot.console.transcripts import read_transcript
 from bot.console.web import check_csrf, current_user, flash, get_db, not_found, render
+from bot.core import audit
 from bot.core.identifiers import format_cnic, mask_cnic, mask_phone
+from bot.core.masking import mask_text
 from bot.language.i18n import LANGUAGES
 from bot.patterns.causes import load_taxonomy
 from bot.patterns.link import set_cause
 from bot.patterns.models import PaymentPoint
-from bot.privacy.masking import mask_text
 from bot.tickets import service
 from bot.tickets.constants import STATES, staff_actor
 from bot.tickets.lifecycle import TicketError, allowed_next

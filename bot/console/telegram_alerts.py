@@ -25,10 +25,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.console import audit
-from bot.console.models import StaffAlert, StaffUser, utcnow
+from bot.console.models import StaffAlert, StaffUser
 from bot.console.scope import can_see, queue_kind
 from bot.console.views import CATEGORY_LABELS, LEVEL_LABELS, time_left
+from bot.core import audit
+from bot.core.clock import utcnow
 from bot.core.settings import CONFIG_DIR, get_settings
 from bot.patterns.cases import ticket_numbers
 from bot.patterns.models import CASE_OPEN, KIND_SPIKE, PatternCase

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.core.masking import mask_text
 from bot.core.settings import get_settings
-from bot.privacy.masking import mask_text
 from bot.privacy.vault import describe_references
 
 _engines: Dict[str, Engine] = {}

@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import Any, Callable, List, Optional
 
-from bot.privacy.masking import mask_text
+from bot.core.masking import mask_text
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {

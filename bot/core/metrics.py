@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Callable, Dict, Iterator, Optional, Tuple
 
 from prometheus_client import Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core import outbox
 from bot.core.db import session_scope
 from bot.core.settings import get_settings
 
@@ -65,10 +64,17 @@ def serve(port: Optional[int] = None, host: str = "127.0.0.1") -> Optional[int]:
         return port
 
 
-class TicketCollector(Collector):
-    """Outbox backlog and open tickets, counted in the database when Prometheus scrapes."""
+OpenCounts = Callable[[Session], Dict[Tuple[str, int], int]]
 
-    def __init__(self, url: Optional[str] = None) -> None:
+
+class TicketCollector(Collector):
+    """Outbox backlog and open tickets, counted in the database when Prometheus scrapes.
+
+    The tickets service passes its own count (`count_open`): core knows no ticket table.
+    """
+
+    def __init__(self, count_open: OpenCounts, url: Optional[str] = None) -> None:
+        self.count_open = count_open
         self.url = url
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
@@ -81,8 +87,8 @@ class TicketCollector(Collector):
         )
         try:
             with session_scope(self.url) as session:
-                waiting, age = outbox_backlog(session)
-                counts = open_ticket_counts(session)
+                waiting, age = outbox.backlog(session)
+                counts = self.count_open(session)
         except Exception:  # noqa: BLE001 - a scrape must not take the worker down
             logger.exception("metrics: counting tickets failed")
             return
@@ -93,35 +99,5 @@ class TicketCollector(Collector):
         yield from (backlog, oldest, tickets)
 
 
-def outbox_backlog(session: Session, now: Optional[datetime] = None) -> Tuple[int, float]:
-    """Notifications not yet sent (waiting or being retried), and the oldest one's age."""
-    from bot.tickets.constants import OUTBOX_FAILED, OUTBOX_PENDING
-    from bot.tickets.deadlines import utcnow
-    from bot.tickets.models import OutboxMessage
-
-    now = now or utcnow()
-    count, oldest = session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_FAILED))
-        )
-    ).one()
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=timezone.utc)
-    return int(count), (now - oldest).total_seconds() if oldest else 0.0
-
-
-def open_ticket_counts(session: Session) -> Dict[Tuple[str, int], int]:
-    """Open tickets per (state, escalation level), counted by the database."""
-    from bot.tickets.constants import OPEN_STATES
-    from bot.tickets.models import Ticket
-
-    rows = session.execute(
-        select(Ticket.state, Ticket.level, func.count())
-        .where(Ticket.state.in_(OPEN_STATES))
-        .group_by(Ticket.state, Ticket.level)
-    )
-    return {(str(state), int(level)): int(n) for state, level, n in rows}
-
-
-def register_ticket_collector(url: Optional[str] = None) -> None:
-    REGISTRY.register(TicketCollector(url))
+def register_ticket_collector(count_open: OpenCounts, url: Optional[str] = None) -> None:
+    REGISTRY.register(TicketCollector(count_open, url))

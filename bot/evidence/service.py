@@ -16,12 +16,12 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.identifiers import normalise_phone, normalise_ticket_number
 from bot.evidence.media import KINDS, Media
 from bot.evidence.models import PendingMedia, TicketAttachment
 from bot.language.labels import label
 from bot.privacy.seal import seal_bytes, unseal_bytes
-from bot.tickets.deadlines import utcnow
 from bot.tickets.models import Ticket
 
 HOLD_HOURS = 24

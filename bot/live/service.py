@@ -10,29 +10,41 @@ entry of the conversation and a line of the audit log.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import List, Optional, Tuple
+from typing import List, Optional, Protocol, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.console import audit
-from bot.console.models import AuditLog, StaffUser
+from bot.core import audit, outbox
+from bot.core.audit import AuditLog
+from bot.core.clock import utcnow
 from bot.core.identifiers import mask_phone, normalise_phone
+from bot.core.outbox import OutboxMessage
 from bot.core.settings import get_settings
 from bot.live.models import ASSISTANT, TAKEN_OVER, WAITING, LiveConversation, LiveEntry
 from bot.privacy.seal import seal, unseal
-from bot.tickets.constants import OUTBOX_PENDING
-from bot.tickets.deadlines import utcnow
-from bot.tickets.models import OutboxMessage
 
 STAFF_MESSAGE = "utter_live_staff_message"
 HANDED_BACK = "utter_live_handback"
 # How long a console sign-in counts as "on duty" (the console session's lifetime).
 ON_DUTY_HOURS = 8
+
+
+class Staff(Protocol):
+    """The staff member acting: the console passes its account (live knows no console)."""
+
+    username: str
+    role: str
+    active: bool
+
+    @property
+    def all_districts(self) -> bool: ...
+
+    @property
+    def district_list(self) -> List[str]: ...
 
 
 class LiveError(ValueError):
@@ -169,7 +181,7 @@ def join_waiting_list(
     return expected_wait_minutes(int(ahead or 0), on_duty)
 
 
-def can_see(user: StaffUser, conversation: LiveConversation) -> bool:
+def can_see(user: Staff, conversation: LiveConversation) -> bool:
     """A verified conversation: staff of its district; unverified: the helpline desk.
 
     The helpline desk is worked by supervisors and admins.
@@ -181,9 +193,7 @@ def can_see(user: StaffUser, conversation: LiveConversation) -> bool:
     return user.all_districts or conversation.district in user.district_list
 
 
-def in_scope(
-    session: Session, user: StaffUser, waiting_only: bool = False
-) -> List[LiveConversation]:
+def in_scope(session: Session, user: Staff, waiting_only: bool = False) -> List[LiveConversation]:
     """Conversations the user may see, waiting ones first, oldest wait first."""
     query = select(LiveConversation)
     if waiting_only:
@@ -195,7 +205,7 @@ def in_scope(
     return rows
 
 
-def load(session: Session, user: StaffUser, conversation_id: str) -> LiveConversation:
+def load(session: Session, user: Staff, conversation_id: str) -> LiveConversation:
     """The conversation if the user may see it; LiveError 404 otherwise (no difference)."""
     row = get(session, conversation_id)
     if row is None or not can_see(user, row):
@@ -208,7 +218,7 @@ def _audit(session: Session, user: str, action: str, row: LiveConversation, deta
 
 
 def take_over(
-    session: Session, user: StaffUser, conversation_id: str, now: Optional[datetime] = None
+    session: Session, user: Staff, conversation_id: str, now: Optional[datetime] = None
 ) -> LiveConversation:
     """The user answers the citizen from now on; the assistant stays silent."""
     now = now or utcnow()
@@ -236,18 +246,8 @@ def _queue(
     recipient = unseal(row.recipient) or address.recipient
     if address.channel is None or not recipient:
         return None  # the REST chat has no channel to write to
-    message = OutboxMessage(
-        ticket_id=None,
-        channel=address.channel,
-        recipient=recipient,
-        language=row.language,
-        response=response,
-        params=json.dumps(params, ensure_ascii=False),
-        status=OUTBOX_PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        dedupe_key=f"live:{entry.id}",
+    message = outbox.message(
+        address.channel, recipient, row.language, response, f"live:{entry.id}", now, params
     )
     session.add(message)
     session.flush()
@@ -257,7 +257,7 @@ def _queue(
 
 def send_staff_message(
     session: Session,
-    user: StaffUser,
+    user: Staff,
     conversation_id: str,
     text: str,
     now: Optional[datetime] = None,
@@ -300,7 +300,7 @@ def hand_back(
 
 
 def hand_back_by(
-    session: Session, user: StaffUser, conversation_id: str, now: Optional[datetime] = None
+    session: Session, user: Staff, conversation_id: str, now: Optional[datetime] = None
 ) -> Optional[OutboxMessage]:
     row = load(session, user, conversation_id)
     if row.state == TAKEN_OVER and row.taken_by != user.username and user.role == "agent":

@@ -9,7 +9,6 @@ so a STOP is honoured even for a message already queued.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Dict, List, Optional
@@ -18,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.channels.models import DeliveryStatus
+from bot.core import outbox
+from bot.core.clock import utcnow
+from bot.core.outbox import OutboxMessage
 from bot.outreach.consent import outreach_config
 from bot.outreach.models import Announcement, Consent
 from bot.registry.models import Enrolment, Household, Person
-from bot.tickets.constants import OUTBOX_PENDING
-from bot.tickets.deadlines import utcnow
-from bot.tickets.models import OutboxMessage
 
 RESPONSE = "utter_notify_announcement"
 LANGUAGES = ("en", "ur", "roman_ur")
@@ -116,18 +115,15 @@ def send(
         if template and consent.address.startswith("whatsapp:"):
             params["template"] = template
         session.add(
-            OutboxMessage(
-                ticket_id=None,
-                channel=consent.channel,
-                recipient=consent.address,
-                language=language,
-                response=RESPONSE,
-                params=json.dumps(params, ensure_ascii=False),
-                status=OUTBOX_PENDING,
-                attempts=0,
-                next_attempt_at=now + timedelta(seconds=i / rate),
-                created_at=now,
-                dedupe_key=f"announcement:{announcement.id}:{consent.channel}:{consent.address}",
+            outbox.message(
+                consent.channel,
+                consent.address,
+                language,
+                RESPONSE,
+                f"announcement:{announcement.id}:{consent.channel}:{consent.address}",
+                now,
+                params=params,
+                send_at=now + timedelta(seconds=i / rate),
             )
         )
     announcement.recipients = len(recipients)

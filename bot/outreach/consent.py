@@ -17,13 +17,12 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core import outbox
+from bot.core.clock import utcnow
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import CONFIG_DIR
 from bot.nlu.normalise import normalise
 from bot.outreach.models import Consent
-from bot.tickets.constants import OUTBOX_PENDING
-from bot.tickets.deadlines import utcnow
-from bot.tickets.models import OutboxMessage
 
 STOP = "stop"
 START = "start"
@@ -175,18 +174,6 @@ def notice_once(channel: str, address: str, language: str, phone: Optional[str])
             return False
         now = utcnow()
         session.add(
-            OutboxMessage(
-                ticket_id=None,
-                channel=channel,
-                recipient=address,
-                language=language,
-                response=NOTICE,
-                params="{}",
-                status=OUTBOX_PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-                dedupe_key=f"consent:{channel}:{address}"[:160],
-            )
+            outbox.message(channel, address, language, NOTICE, f"consent:{channel}:{address}", now)
         )
     return True

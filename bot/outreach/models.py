@@ -7,8 +7,7 @@ from typing import Optional
 
 from sqlalchemy import Boolean, Column, Index, Integer, String, Text, UniqueConstraint
 
-from bot.core.db import Base
-from bot.tickets.models import UTCDateTime
+from bot.core.db import Base, UTCDateTime
 
 
 class Consent(Base):

@@ -7,8 +7,7 @@ from typing import Optional
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 
-from bot.core.db import Base
-from bot.tickets.models import UTCDateTime
+from bot.core.db import Base, UTCDateTime
 
 # A payment point the registry's instalments name, or a name complaints gave that matched
 # none of them (kept so that later complaints with the same name group with it).

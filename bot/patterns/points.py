@@ -19,11 +19,11 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core.masking import mask_text
 from bot.nlu.roman import fold_roman
 from bot.patterns.causes import Taxonomy
 from bot.patterns.models import SOURCE_COMPLAINT, SOURCE_REGISTRY, PaymentPoint
 from bot.patterns.phonetic import skeleton, words
-from bot.privacy.masking import mask_text
 from bot.registry.models import Household, Instalment, Person
 
 # Skeletons this short ("mdn") must be equal; longer ones may differ by a letter or so.

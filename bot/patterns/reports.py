@@ -21,9 +21,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from bot.core.masking import mask_text
 from bot.patterns.causes import Taxonomy, load_taxonomy
 from bot.patterns.models import SOURCE_REGISTRY, PatternCase, PatternCaseTicket, PaymentPoint
-from bot.privacy.masking import mask_text
 from bot.registry.models import Person
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import PROTECTION

@@ -23,10 +23,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.db import session_scope
 from bot.core.identifiers import mask_cnic, normalise_cnic
 from bot.core.settings import get_settings
-from bot.privacy.models import VaultedCnic, utcnow
+from bot.privacy.models import VaultedCnic
 from bot.privacy.reference import canonical, find_references, is_reference, make_reference
 
 logger = logging.getLogger(__name__)

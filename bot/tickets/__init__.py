@@ -1,6 +1,7 @@
-"""PCMS-grade complaint tickets: intake, routing, deadlines, escalation and the outbox.
+"""PCMS-grade complaint tickets: intake, routing, deadlines, escalation and notifications.
 
-Import the services from `bot.tickets.service` (tickets), `bot.tickets.outbox`
-(delivery), `bot.tickets.escalation` / `bot.tickets.scheduler` (time-driven work)
-and `bot.tickets.stats` (queue figures). Nothing here touches a database at import.
+Import the services from `bot.tickets.service` (tickets), `bot.tickets.notify` (what the
+citizen is told, queued in the core outbox), `bot.tickets.escalation` /
+`bot.tickets.scheduler` (time-driven work) and `bot.tickets.stats` (queue figures).
+Nothing here touches a database at import.
 """

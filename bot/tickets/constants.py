@@ -64,13 +64,3 @@ ACTOR_SCHEDULER = "scheduler"
 def staff_actor(username: str) -> str:
     """The actor string of a staff member: staff:<username>."""
     return f"staff:{username}"
-
-
-OUTBOX_PENDING = "pending"
-OUTBOX_SENT = "sent"
-# Still retried: "failed" marks a message that keeps failing and needs a look.
-OUTBOX_FAILED = "failed"
-# Final states of announcements: not sent because she said STOP, or a WhatsApp that
-# failed and was queued again as an SMS.
-OUTBOX_OPTED_OUT = "opted_out"
-OUTBOX_FELL_BACK = "fell_back"

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Callable, FrozenSet
+from typing import FrozenSet
 
 from bot.tickets.config import ELAPSED, Calendar, ConfigError, DeadlineRule, SlaConfig
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC (the default clock)."""
-    return datetime.now(timezone.utc)
 
 
 def local_zone(sla: SlaConfig) -> tzinfo:

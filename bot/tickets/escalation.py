@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.core.clock import utcnow
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import (
     ACTIVE_STATES,
@@ -26,7 +27,6 @@ from bot.tickets.constants import (
     CLOSED,
     TOP_LEVEL,
 )
-from bot.tickets.deadlines import utcnow
 from bot.tickets.models import Ticket
 from bot.tickets.workflow import escalate, refer_to_ombudsman, transition
 

@@ -1,14 +1,13 @@
-"""Ticket tables: tickets, their append-only history, Ombudsman referrals and the outbox."""
+"""Ticket tables: tickets, their append-only history and Ombudsman referrals."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,35 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.types import TypeDecorator
 
-from bot.core.db import Base
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp stored in UTC and always read back timezone-aware.
-
-    SQLite keeps no offset, PostgreSQL does; converting on the way in and out gives
-    both the same behaviour, so comparisons with `now` work on either.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given for a UTC column")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+from bot.core.db import Base, UTCDateTime
 
 
 class Ticket(Base):
@@ -179,36 +151,4 @@ class OmbudsmanReferral(Base):
     __table_args__ = (
         UniqueConstraint("ticket_id", name="uq_ombudsman_referral_ticket"),
         UniqueConstraint("reference", name="uq_ombudsman_referral_reference"),
-    )
-
-
-class OutboxMessage(Base):
-    """A message to a citizen, queued with the change it reports and sent later."""
-
-    __tablename__ = "outbox_message"
-
-    id = Column(Integer, primary_key=True)
-    ticket_id: Optional[int] = Column(
-        Integer,
-        ForeignKey("ticket.id", ondelete="SET NULL", name="fk_outbox_message_ticket"),
-        nullable=True,
-    )
-    channel = Column(String(24), nullable=False)
-    recipient = Column(String(128), nullable=False)
-    language = Column(String(8), nullable=False)
-    response = Column(String(80), nullable=False)
-    params = Column(Text, nullable=False, default="{}")
-    status = Column(String(12), nullable=False, default="pending")
-    attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(UTCDateTime(), nullable=False)
-    last_error: Optional[str] = Column(Text, nullable=True)
-    created_at = Column(UTCDateTime(), nullable=False)
-    sent_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
-    dedupe_key = Column(String(160), nullable=False)
-    # Twilio's MessageSid (or Telegram's message id), to match delivery reports.
-    provider_id: Optional[str] = Column(String(64), nullable=True)
-
-    __table_args__ = (
-        Index("ix_outbox_status_due", "status", "next_attempt_at"),
-        UniqueConstraint("dedupe_key", name="uq_outbox_message_dedupe_key"),
     )

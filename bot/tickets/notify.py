@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core import outbox
 from bot.core.conversations import address_of
 from bot.core.identifiers import normalise_phone
-from bot.tickets.constants import OUTBOX_PENDING
-from bot.tickets.models import OutboxMessage, Ticket
+from bot.core.outbox import OutboxMessage
+from bot.tickets.constants import ACTOR_ASSISTANT
+from bot.tickets.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
 
@@ -83,22 +84,37 @@ def queue_message(
     if existing is not None:
         return existing
     channel, recipient = address
-    message = OutboxMessage(
+    message = outbox.message(
+        channel,
+        recipient,
+        language or ticket.language,
+        response,
+        dedupe_key,
+        now,
+        params={"ticket_id": ticket.number, **params},
         ticket_id=ticket.id,
-        channel=channel,
-        recipient=recipient,
-        language=language or ticket.language,
-        response=response,
-        params=json.dumps({"ticket_id": ticket.number, **params}, ensure_ascii=False),
-        status=OUTBOX_PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        dedupe_key=dedupe_key,
     )
     session.add(message)
     return message
 
 
-def message_params(message: OutboxMessage) -> Mapping[str, Any]:
-    return json.loads(message.params or "{}")
+def record_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
+    """A message about a ticket that went out becomes a line of the ticket's history."""
+    if message.ticket_id is None:
+        return
+    # Bypass the ticket's version: telling the citizen is not a change to the case.
+    queue = session.execute(
+        select(Ticket.queue).where(Ticket.id == message.ticket_id)
+    ).scalar_one_or_none()
+    session.add(
+        TicketEvent(
+            ticket_id=message.ticket_id,
+            at=now,
+            actor=ACTOR_ASSISTANT,
+            kind="notification",
+            note=f"{message.response} sent via {message.channel}",
+            internal=False,
+            queue=queue,
+            channel=message.channel,
+        )
+    )

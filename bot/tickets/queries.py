@@ -10,8 +10,8 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.core.clock import utcnow
 from bot.tickets.constants import ACTIVE_STATES, OPEN_STATES
-from bot.tickets.deadlines import utcnow
 from bot.tickets.models import Ticket
 
 

@@ -9,11 +9,11 @@ from typing import Callable, Mapping, Optional, Sequence, Tuple
 
 from sqlalchemy.orm import Session
 
+from bot.core.clock import Clock, utcnow
+from bot.core.outbox import DeliverySummary, Sender
 from bot.core.settings import get_settings
 from bot.language.i18n import Responses
-from bot.tickets.deadlines import Clock, utcnow
 from bot.tickets.escalation import EscalationSummary, run_escalation_pass
-from bot.tickets.outbox import DeliverySummary, Sender, deliver_pending
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ class Scheduler:
                 log.exception("scheduler pass %r failed", extra)
         delivery = None
         if self.senders:
+            from bot.outreach.delivery import deliver_pending
+
             delivery = deliver_pending(self.session_factory, self.senders, now, self.responses)
         self.runs += 1
         return escalation, delivery

@@ -11,6 +11,7 @@ from typing import List, Optional
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.identifiers import (
     mask_cnic,
     normalise_cnic,
@@ -30,7 +31,7 @@ from bot.tickets.constants import (
     PROTECTION,
     REOPENED,
 )
-from bot.tickets.deadlines import priority_for, ticket_deadline, utcnow
+from bot.tickets.deadlines import priority_for, ticket_deadline
 from bot.tickets.duplicates import find_duplicate
 from bot.tickets.lifecycle import TicketClosedError, TicketNotFound
 from bot.tickets.models import Ticket, TicketEvent

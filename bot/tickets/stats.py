@@ -14,7 +14,7 @@ from datetime import datetime
 from statistics import median
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -213,3 +213,13 @@ def _median(session: Session, scoped: Any, n: int) -> Optional[float]:
     ).scalars()
     values = [round(float(v), 3) for v in middle]  # SQLite's julianday: to the millisecond
     return median(values) if values else None
+
+
+def open_ticket_counts(session: Session) -> Dict[Tuple[str, int], int]:
+    """Open tickets per (state, escalation level), counted by the database."""
+    rows = session.execute(
+        select(Ticket.state, Ticket.level, func.count())
+        .where(Ticket.state.in_(OPEN_STATES))
+        .group_by(Ticket.state, Ticket.level)
+    )
+    return {(str(state), int(level)): int(n) for state, level, n in rows}

@@ -12,6 +12,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.tickets import notify
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import (
@@ -24,7 +25,7 @@ from bot.tickets.constants import (
     REOPENED,
     TOP_LEVEL,
 )
-from bot.tickets.deadlines import level_deadline, local_date_text, utcnow
+from bot.tickets.deadlines import level_deadline, local_date_text
 from bot.tickets.lifecycle import (
     EscalationLimit,
     TicketClosedError,

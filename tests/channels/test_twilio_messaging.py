@@ -171,8 +171,8 @@ def test_first_contact_queues_the_consent_notice_once_and_band_karo_stops_announ
     from sqlalchemy import select
 
     from bot.core import db
+    from bot.core.outbox import OutboxMessage
     from bot.outreach import consent
-    from bot.tickets.models import OutboxMessage
 
     sender = "whatsapp:+923001234567"
     assert texts(post(server, message("salam", "SMa", sender))) == ["echo: salam"]

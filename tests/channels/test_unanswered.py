@@ -8,11 +8,11 @@ import httpx
 import pytest
 
 from bot.channels import store, unanswered
-from bot.channels.models import utcnow
 from bot.channels.rest import VaultedRestInput, token_header
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
+from bot.core.clock import utcnow
 from bot.core.settings import get_settings
 from tests.channels.conftest import PUBLIC, SECRET, TOKEN
 from tests.channels.helpers import offline_bot, twilio_headers

@@ -47,7 +47,7 @@ PARAMS: Dict[str, str] = {
 
 # Channel texts of the other channels (SMS paging, Telegram buttons, pictures sent by
 # WhatsApp, the answer to a typed STOP or START) are never said on the voice line; ticket
-# notifications reach a voice caller by SMS (bot.tickets.outbox).
+# notifications reach a voice caller by SMS (bot.tickets.notify).
 OTHER_CHANNELS = (
     "channel_sms_",
     "channel_telegram_",

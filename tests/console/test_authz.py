@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditLog
 from bot.core import db
+from bot.core.audit import AuditLog
 from bot.tickets.models import Ticket
 from tests.auxil.browser import ConsoleSite, csrf_of
 

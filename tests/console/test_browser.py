@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditLog
 from bot.core import db
-from bot.tickets.models import OutboxMessage, Ticket
+from bot.core.audit import AuditLog
+from bot.core.outbox import OutboxMessage
+from bot.tickets.models import Ticket
 from tests.auxil.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import io
 
 from sqlalchemy import select
 
-from bot.console.models import AuditLog
 from bot.core import db
+from bot.core.audit import AuditLog
 
 
 def test_queue_filters_and_deadline_order(console_site) -> None:  # type: ignore[no-untyped-def]

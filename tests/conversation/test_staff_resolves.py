@@ -16,8 +16,8 @@ from bot.console.app import create_app
 from bot.core import db
 from bot.core.settings import Settings
 from bot.language.i18n import load_responses
+from bot.outreach.delivery import deliver_pending
 from bot.registry.personas import PERSONAS
-from bot.tickets.outbox import deliver_pending
 from tests.auxil.assistant import free_port
 from tests.auxil.browser import ConsoleSite, csrf_of
 

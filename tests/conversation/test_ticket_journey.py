@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.core import db
+from bot.core.outbox import OutboxMessage
 from bot.language.i18n import load_responses, render
 from bot.registry.personas import PERSONAS
 from bot.tickets import service
 from bot.tickets.escalation import run_escalation_pass
-from bot.tickets.models import OutboxMessage, TicketEvent
+from bot.tickets.models import TicketEvent
 
 pytestmark = pytest.mark.model
 

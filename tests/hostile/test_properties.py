@@ -28,10 +28,10 @@ from bot.core.identifiers import (
     normalise_ticket_number,
     random_ticket_number,
 )
+from bot.core.masking import has_unmasked, mask_text
 from bot.core.migrate import upgrade
 from bot.nlu.extract import extract_entities, find_invalid_cnic
 from bot.nlu.normalise import normalise
-from bot.privacy.masking import has_unmasked, mask_text
 from bot.privacy.reference import is_reference, make_reference
 from bot.privacy.vault import CnicVault, cnic_spans
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.console.auth import ensure_demo_staff
 from bot.core import db
+from bot.core.clock import utcnow
 from bot.core.settings import Settings
 from bot.live import service as live
-from bot.tickets.deadlines import utcnow
 from tests.auxil.browser import serve_console, write_tracker
 
 SENDER = "whatsapp:+923006100012"

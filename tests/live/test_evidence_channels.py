@@ -14,7 +14,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, select
 
-from bot.console.models import AuditLog
+from bot.core.audit import AuditLog
 from bot.evidence.models import PendingMedia, TicketAttachment
 from bot.registry.personas import PERSONAS
 from tests.channels.test_live_channels import Phone, is_urdu_script

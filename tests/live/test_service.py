@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.console import audit
 from bot.console.auth import ensure_demo_staff, get_user
+from bot.core import audit
+from bot.core.clock import utcnow
+from bot.core.outbox import OutboxMessage
 from bot.live import service as live
 from bot.live.models import ASSISTANT, TAKEN_OVER
-from bot.tickets.deadlines import utcnow
-from bot.tickets.models import OutboxMessage
 
 
 @pytest.fixture()

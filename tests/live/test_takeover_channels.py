@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, select
 
-from bot.console.models import AuditLog
+from bot.core.audit import AuditLog
 from bot.registry.personas import PERSONAS
 from tests.channels.test_live_channels import Phone, dashed, is_urdu_script
 

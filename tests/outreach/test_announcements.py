@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bot.channels.models import DeliveryStatus
 from bot.core import db
+from bot.core.outbox import OutboxMessage
 from bot.outreach import announcements, consent
+from bot.outreach.delivery import deliver_pending
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry
-from bot.tickets.models import OutboxMessage
-from bot.tickets.outbox import deliver_pending
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 TEXTS = {

@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from bot.core import db
 from bot.core.metrics import TicketCollector
 from bot.tickets.service import assign, open_ticket, staff_reply
+from bot.tickets.stats import open_ticket_counts
 from tests.auxil.assistant import free_port
 from tests.tickets.helpers import MONDAY_10AM, deduction, ticket_config
 
@@ -33,7 +34,7 @@ def test_the_worker_metrics_count_open_tickets_and_the_outbox_backlog(db_url, tm
         staff_reply(s, first, "staff:sadia", "Notice bhej diya hai.", now=MONDAY_10AM)
         s.commit()
     registry = CollectorRegistry()
-    registry.register(TicketCollector(db_url))
+    registry.register(TicketCollector(open_ticket_counts, db_url))
     text = _scrape(registry)
     assert 'madadgar_open_tickets{level="1",state="new"} 1.0' in text
     assert 'madadgar_open_tickets{level="1",state="assigned"} 1.0' in text

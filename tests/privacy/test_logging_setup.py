@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from bot.core import logging_setup
+from bot.core.masking import has_unmasked, mask_text
 from bot.core.settings import ROOT
-from bot.privacy.masking import has_unmasked, mask_text
 
 CNIC, PHONE = "32303-9900001-2", "+923006100012"
 

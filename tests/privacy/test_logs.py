@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from bot.cli.chat import send
-from bot.privacy.masking import has_unmasked, mask_text
+from bot.core.masking import has_unmasked, mask_text
 from bot.registry.personas import PERSONAS
 from tests.privacy.phones import SignedPhone, log_dir_of, read_logs
 

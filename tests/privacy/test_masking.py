@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.masking import mask_text
+from bot.core.masking import mask_text
 
 
 @pytest.mark.parametrize(

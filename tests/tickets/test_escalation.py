@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.core import db
+from bot.core.outbox import OutboxMessage
 from bot.tickets.escalation import run_escalation_pass
 from bot.tickets.lifecycle import EscalationLimit
-from bot.tickets.models import OmbudsmanReferral, OutboxMessage
+from bot.tickets.models import OmbudsmanReferral
 from bot.tickets.service import escalate, get_ticket, history, open_ticket, resolve
 from tests.tickets.helpers import MONDAY_10AM, deduction, pkt, ticket_config
 

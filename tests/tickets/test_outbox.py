@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.core import db
-from bot.tickets.models import OutboxMessage, TicketEvent
-from bot.tickets.outbox import FAILED_AFTER, backoff, deliver_pending
+from bot.core.outbox import FAILED_AFTER, OutboxMessage, backoff
+from bot.outreach.delivery import deliver_pending
+from bot.tickets.models import TicketEvent
 from bot.tickets.service import assign, get_ticket, open_ticket, staff_reply
 from tests.tickets.helpers import (
     MONDAY_10AM,

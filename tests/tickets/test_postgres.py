@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.core import db
+from bot.core.outbox import OutboxMessage
 from bot.tickets.escalation import EscalationSummary, run_escalation_pass
-from bot.tickets.models import OutboxMessage, Ticket, TicketEvent
+from bot.tickets.models import Ticket, TicketEvent
 from bot.tickets.service import escalate, get_ticket, open_ticket
 from tests.tickets.helpers import MONDAY_10AM, deduction, ticket_config
 
@@ -119,7 +120,7 @@ def test_timestamps_round_trip_in_utc(factory, config):
 
 
 def test_two_deliverers_send_each_message_once(factory, config):
-    from bot.tickets.outbox import deliver_pending
+    from bot.outreach.delivery import deliver_pending
     from bot.tickets.service import staff_reply
     from tests.tickets.helpers import RecordingSender
 

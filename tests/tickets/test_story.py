@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.core import db
+from bot.core.outbox import OutboxMessage
+from bot.outreach.delivery import deliver_pending
 from bot.tickets.escalation import run_escalation_pass
-from bot.tickets.models import OutboxMessage
-from bot.tickets.outbox import deliver_pending
 from bot.tickets.service import (
     add_citizen_message,
     assign,

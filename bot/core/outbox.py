@@ -1,0 +1,274 @@
+"""The outbox: messages to citizens queued with the change they report, sent and retried later.
+
+The outbox knows no ticket, announcement or text: the services queue messages with
+`message()` in their own transaction, and whoever delivers passes the `Rules` that
+render a message and decide what a send means (the senders are injected the same way),
+so this layer stays below every service and channel that uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, List, Mapping, Optional, Protocol, Tuple
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from bot.core.clock import utcnow
+from bot.core.db import Base, UTCDateTime
+from bot.core.identifiers import mask_phone
+from bot.core.masking import mask_text
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+SENT = "sent"
+# Still retried: "failed" marks a message that keeps failing and needs a look.
+FAILED = "failed"
+# Final states: not sent because the citizen said STOP after it was queued, or sent
+# another way instead (a WhatsApp that failed and was queued again as an SMS).
+OPTED_OUT = "opted_out"
+FELL_BACK = "fell_back"
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=6)
+# After this many failed attempts the message is marked "failed" (shown to staff)
+# but still retried: a message to a citizen is never dropped.
+FAILED_AFTER = 5
+
+
+class OutboxMessage(Base):
+    """A message to a citizen, queued with the change it reports and sent later."""
+
+    __tablename__ = "outbox_message"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id: Optional[int] = Column(
+        Integer,
+        ForeignKey("ticket.id", ondelete="SET NULL", name="fk_outbox_message_ticket"),
+        nullable=True,
+    )
+    channel = Column(String(24), nullable=False)
+    recipient = Column(String(128), nullable=False)
+    language = Column(String(8), nullable=False)
+    response = Column(String(80), nullable=False)
+    params = Column(Text, nullable=False, default="{}")
+    status = Column(String(12), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime(), nullable=False)
+    last_error: Optional[str] = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False)
+    sent_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
+    dedupe_key = Column(String(160), nullable=False)
+    # Twilio's MessageSid (or Telegram's message id), to match delivery reports.
+    provider_id: Optional[str] = Column(String(64), nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "next_attempt_at"),
+        UniqueConstraint("dedupe_key", name="uq_outbox_message_dedupe_key"),
+    )
+
+
+def message(
+    channel: str,
+    recipient: str,
+    language: str,
+    response: str,
+    dedupe_key: str,
+    now: datetime,
+    params: Optional[Mapping[str, Any]] = None,
+    ticket_id: Optional[int] = None,
+    send_at: Optional[datetime] = None,
+) -> OutboxMessage:
+    """A new pending message (the caller adds it to its session, in its transaction)."""
+    return OutboxMessage(
+        ticket_id=ticket_id,
+        channel=channel,
+        recipient=recipient,
+        language=language,
+        response=response,
+        params=json.dumps(dict(params or {}), ensure_ascii=False),
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=send_at or now,
+        created_at=now,
+        dedupe_key=dedupe_key[:160],
+    )
+
+
+def message_params(message: OutboxMessage) -> Mapping[str, Any]:
+    return json.loads(message.params or "{}")
+
+
+class Sender(Protocol):
+    """Sends one text on one channel; raises when it could not; may return the provider's id."""
+
+    def send(self, recipient: str, text: str) -> Optional[str]: ...
+
+
+def _always(*_: Any) -> bool:
+    return True
+
+
+def _never(*_: Any) -> bool:
+    return False
+
+
+def _nothing(*_: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the services decide about a message; the outbox only sends and retries.
+
+    render: the text of a message. allowed: still to be sent (False: she opted out
+    after it was queued). instead: after a failure, queued another way (True: this one
+    is done). sent: what else a successful send records.
+    """
+
+    render: Callable[[OutboxMessage, Mapping[str, Any]], str]
+    allowed: Callable[[Session, OutboxMessage, Mapping[str, Any]], bool] = _always
+    instead: Callable[[Session, OutboxMessage, datetime], bool] = _never
+    sent: Callable[[Session, OutboxMessage, datetime], None] = _nothing
+
+
+@dataclass
+class DeliverySummary:
+    sent: List[int] = field(default_factory=list)
+    failed: List[int] = field(default_factory=list)
+    waiting_for_sender: int = 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... doubling after each failure, at most 6 hours."""
+    # The exponent is capped too: a message retried for weeks must not overflow.
+    exponent = min(max(attempts - 1, 0), 20)
+    return min(BACKOFF_BASE * (2**exponent), BACKOFF_MAX)
+
+
+def _due_ids(session: Session, channels: List[str], now: datetime, limit: int) -> List[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_((PENDING, FAILED)),
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(channels),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def deliver_one(
+    session: Session,
+    message_id: int,
+    senders: Mapping[str, Sender],
+    now: datetime,
+    rules: Rules,
+) -> Optional[bool]:
+    """Try one message under a row lock; True sent, False failed, None not ours to send."""
+    message = session.execute(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_((PENDING, FAILED)),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .with_for_update(skip_locked=True)
+    ).scalar_one_or_none()
+    sender = senders.get(message.channel) if message else None
+    if message is None or sender is None:
+        return None
+    params = message_params(message)
+    if not rules.allowed(session, message, params):
+        message.status = OPTED_OUT
+        return None
+    message.attempts += 1
+    try:
+        text = rules.render(message, params)
+        extra = {"template": params["template"]} if params.get("template") else {}
+        provider_id = sender.send(message.recipient, text, **extra)
+    except Exception as exc:  # noqa: BLE001 - any failure is retried later
+        # provider errors often quote the phone number
+        message.last_error = mask_text(f"{type(exc).__name__}: {exc}")[:500]
+        if rules.instead(session, message, now):
+            message.status = FELL_BACK
+            log.info("outbox %s: failed, queued another way instead", message.id)
+            return False
+        message.next_attempt_at = now + backoff(message.attempts)
+        message.status = FAILED if message.attempts >= FAILED_AFTER else PENDING
+        log.warning(
+            "outbox %s (%s to %s) attempt %d failed: %s",
+            message.id,
+            message.response,
+            mask_phone(message.recipient),
+            message.attempts,
+            message.last_error,
+        )
+        return False
+    message.status = SENT
+    message.sent_at = now
+    message.last_error = None
+    message.provider_id = str(provider_id)[:64] if provider_id else None
+    rules.sent(session, message, now)
+    return True
+
+
+def deliver_pending(
+    session_factory: Callable[[], Session],
+    senders: Mapping[str, Sender],
+    rules: Rules,
+    now: Optional[datetime] = None,
+    limit: int = 100,
+) -> DeliverySummary:
+    """Send every due message whose channel has a sender; each in its own transaction."""
+    now = now or utcnow()
+    summary = DeliverySummary()
+    channels = sorted(senders)
+    with session_factory() as session:
+        due = _due_ids(session, channels, now, limit)
+        summary.waiting_for_sender = len(
+            session.execute(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.status.in_((PENDING, FAILED)),
+                    OutboxMessage.channel.not_in(channels),
+                )
+            ).all()
+        )
+    for message_id in due:
+        with session_factory() as session:
+            with session.begin():
+                outcome = deliver_one(session, message_id, senders, now, rules)
+        if outcome is True:
+            summary.sent.append(message_id)
+        elif outcome is False:
+            summary.failed.append(message_id)
+    return summary
+
+
+def backlog(session: Session, now: Optional[datetime] = None) -> Tuple[int, float]:
+    """Messages not yet sent (waiting or being retried), and the oldest one's age in seconds."""
+    now = now or utcnow()
+    count, oldest = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status.in_((PENDING, FAILED))
+        )
+    ).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return int(count), (now - oldest).total_seconds() if oldest else 0.0

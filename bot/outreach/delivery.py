@@ -1,0 +1,83 @@
+"""How citizen messages leave the outbox: the domain's texts, consent, SMS instead, history.
+
+The core outbox sends and retries; these are the rules it is given: a message is
+rendered from domain.yml for its channel, an announcement goes only to someone who
+has not said STOP since it was queued, a failed WhatsApp announcement goes by SMS to
+the same number once, and a ticket's message that went out is a line of its history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Mapping, Optional
+
+from sqlalchemy.orm import Session
+
+from bot.core import outbox
+from bot.core.outbox import DeliverySummary, OutboxMessage, Rules, Sender, message_params
+from bot.language.i18n import Responses, load_responses, render
+from bot.outreach.consent import may_announce
+from bot.tickets.notify import ANNOUNCEMENT, record_sent
+
+
+def _allowed(session: Session, message: OutboxMessage, params: Mapping[str, Any]) -> bool:
+    if message.response != ANNOUNCEMENT:
+        return True
+    # Her STOP on WhatsApp still counts for the SMS sent instead.
+    address = str(params.get("consent_address") or message.recipient)
+    return may_announce(session, message.channel, address)
+
+
+def _sms_instead(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    """A failed WhatsApp announcement goes by SMS to the same number, once."""
+    if message.response != ANNOUNCEMENT or not message.recipient.startswith("whatsapp:"):
+        return False
+    phone = message.recipient[len("whatsapp:") :]
+    params = {k: v for k, v in message_params(message).items() if k != "template"}
+    params["consent_address"] = message.recipient
+    session.add(
+        outbox.message(
+            message.channel,
+            phone,
+            message.language,
+            message.response,
+            f"{message.dedupe_key}:sms",
+            now,
+            params=params,
+        )
+    )
+    return True
+
+
+def rules(responses: Optional[Responses] = None) -> Rules:
+    """The outbox rules for citizen messages, texts from `responses` (domain.yml by default)."""
+    texts = responses or load_responses()
+
+    def text(message: OutboxMessage, params: Mapping[str, Any]) -> str:
+        return render(
+            message.response, message.language, message.channel, responses=texts, **params
+        )
+
+    return Rules(render=text, allowed=_allowed, instead=_sms_instead, sent=record_sent)
+
+
+def deliver_one(
+    session: Session,
+    message_id: int,
+    senders: Mapping[str, Sender],
+    now: datetime,
+    responses: Optional[Responses] = None,
+) -> Optional[bool]:
+    """Send one queued message now; True sent, False failed, None not ours to send."""
+    return outbox.deliver_one(session, message_id, senders, now, rules(responses))
+
+
+def deliver_pending(
+    session_factory: Callable[[], Session],
+    senders: Mapping[str, Sender],
+    now: Optional[datetime] = None,
+    responses: Optional[Responses] = None,
+    limit: int = 100,
+) -> DeliverySummary:
+    """Send every due citizen message whose channel has a sender."""
+    return outbox.deliver_pending(session_factory, senders, rules(responses), now, limit)
