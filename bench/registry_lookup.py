@@ -5,7 +5,7 @@
     # an existing, already filled database:
     .venv/bin/python bench/registry_lookup.py --database-url postgresql+psycopg2://...
 
-Filling uses the registry generator (PostgreSQL COPY, bot.prod.bulk_load), in chunks,
+Filling uses the registry generator (PostgreSQL COPY, bot.core.bulk_load), in chunks,
 printing households/s as it goes; `--max-fill-seconds` bounds it (what was written stays).
 Look-ups time bot.registry.service.find_person (what the verification action calls: person
 by CNIC, household, enrolments) and the bare indexed SELECT, for CNICs that exist and not.

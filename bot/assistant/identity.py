@@ -17,8 +17,8 @@ from bot.assistant.models import VerificationAttempt
 from bot.assistant.replies import Reply, counted
 from bot.core.db import session_scope
 from bot.core.identifiers import CNIC_PROBLEM_LENGTH, CnicCheck, check_cnic, mask_cnic
+from bot.core.reference import first_reference
 from bot.core.settings import get_settings
-from bot.privacy.reference import first_reference
 from bot.privacy.vault import CnicVault, real_cnic
 from bot.registry import verification
 

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 from bot.assistant.format import money
 from bot.assistant.replies import Reply
-from bot.registry.districts import find_district
+from bot.core.districts import find_district
 from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 

@@ -1,4 +1,4 @@
-"""Tables of the channels: processed webhooks, per-sender state, calls, delivery status."""
+"""Tables of the channels: processed webhooks, per-sender state and calls."""
 
 from __future__ import annotations
 
@@ -54,17 +54,4 @@ class VoiceCall(Base):
     # keypad entry waiting for the caller's confirmation ("cnic:3520212345671"), sealed
     pending_entry = Column(Text, nullable=True)
     choices = Column(Text, nullable=True)  # JSON list of [title, payload]
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-class DeliveryStatus(Base):
-    """The latest delivery status Twilio reported for a message we sent."""
-
-    __tablename__ = "channel_delivery_status"
-
-    message_sid = Column(String(64), primary_key=True)
-    channel = Column(String(32), nullable=False)
-    recipient_masked = Column(String(64), nullable=True)
-    status = Column(String(32), nullable=False)
-    error_code = Column(String(16), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

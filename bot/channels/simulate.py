@@ -39,7 +39,7 @@ def _server_value(name: str) -> str:
     `make run` gives the server, so a second terminal needs no exports."""
     value = str(getattr(get_settings(), name) or "")
     if not value and get_settings().DEMO_MODE:
-        from bot.cli.run import DEMO_CHANNEL_ENV
+        from bot.core.environment import DEMO_CHANNEL_ENV
 
         value = DEMO_CHANNEL_ENV.get(name, "")
     return value

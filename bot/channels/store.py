@@ -14,9 +14,10 @@ from typing import Any, Callable, List, Optional, Tuple, TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.models import DeliveryStatus, ProcessedWebhook, SenderState, VoiceCall
+from bot.channels.models import ProcessedWebhook, SenderState, VoiceCall
 from bot.core.clock import utcnow
 from bot.core.db import session_scope
+from bot.core.outbox import DeliveryStatus
 from bot.privacy.seal import seal, unseal
 
 T = TypeVar("T")

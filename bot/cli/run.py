@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -13,45 +12,9 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
+from bot.core.environment import FIXED_ENV, demo_environment
 from bot.core.settings import VAR_DIR, get_settings
 from bot.ops.supervise import RESTART_LOG, Program, Supervisor
-
-DEMO_CHANNEL_ENV = {
-    # Lets `madadgar simulate` play Twilio and Telegram with correctly signed requests.
-    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
-    "TWILIO_AUTH_TOKEN": "demo-twilio-auth-token",
-    "TWILIO_SMS_FROM": "+15005550006",
-    "TWILIO_WHATSAPP_FROM": "whatsapp:+15005550006",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:5005",
-    "TELEGRAM_BOT_TOKEN": "123456:demo-telegram-token",
-    "TELEGRAM_SECRET_TOKEN": "demo-telegram-secret",
-    # `madadgar simulate telegram` stands in for Telegram's Bot API on this port.
-    "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8099/bot",
-}
-
-
-# Every process the helpline starts: no usage data leaves the machine; and OpenMP (used by
-# the e5 sentence encoder) runs one passive thread, since its default spinning threads
-# loaded before our settings burn the cores other processes need (docs/PERFORMANCE.md).
-FIXED_ENV = {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "OMP_NUM_THREADS": "1",
-    "OMP_WAIT_POLICY": "PASSIVE",
-}
-
-
-def demo_environment() -> Dict[str, str]:
-    env = dict(os.environ)
-    env.update(FIXED_ENV)
-    env.setdefault("SQLALCHEMY_WARN_20", "0")
-    if get_settings().DEMO_MODE:
-        for key, value in DEMO_CHANNEL_ENV.items():
-            env.setdefault(key, value)
-        # Fresh ones per run: nothing else on this machine knows them.
-        env.setdefault("ACTION_SERVER_SECRET", secrets.token_urlsafe(32))
-        env.setdefault("REST_CHANNEL_TOKEN", secrets.token_urlsafe(32))
-    return env
-
 
 TITLES = {
     "actions": "action server",
@@ -117,7 +80,7 @@ class Services:
         return env
 
     def programs(self, endpoints: Path, credentials: Path) -> List[Program]:
-        from bot.rasa_plugins.launch import action_server_command, rasa_server_command
+        from bot.ops.launch import action_server_command, rasa_server_command
 
         actions_url = f"http://127.0.0.1:{self.action_port}"
         fallback = [sys.executable, "-m", "bot.rasa_plugins.action_fallback", "--port"]
@@ -186,7 +149,7 @@ class Services:
         return programs
 
     def start(self) -> None:
-        from bot.rasa_plugins.launch import write_rasa_files
+        from bot.ops.launch import write_rasa_files
 
         env = self.environment()
         endpoints, credentials, enabled = write_rasa_files(self.config_dir, env)

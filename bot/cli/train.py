@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from bot.cli.run import FIXED_ENV
+from bot.core.environment import FIXED_ENV
 from bot.core.settings import ROOT
 
 MODELS_DIR = ROOT / "models"

@@ -12,7 +12,7 @@ from typing import List, Optional
 from bot.core.db import session_factory
 from bot.core.settings import InsecureSettings, get_settings
 from bot.language.i18n import load_responses
-from bot.tickets.scheduler import Scheduler
+from bot.ops.scheduler import Scheduler
 
 
 def build_scheduler(interval: Optional[float] = None) -> Scheduler:

@@ -16,6 +16,7 @@ from typing import Any, Callable, List, Mapping, Optional, Protocol, Tuple
 
 from sqlalchemy import (
     Column,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -80,6 +81,19 @@ class OutboxMessage(Base):
         Index("ix_outbox_status_due", "status", "next_attempt_at"),
         UniqueConstraint("dedupe_key", name="uq_outbox_message_dedupe_key"),
     )
+
+
+class DeliveryStatus(Base):
+    """The latest delivery status the provider (Twilio) reported for a message sent."""
+
+    __tablename__ = "channel_delivery_status"
+
+    message_sid = Column(String(64), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    recipient_masked = Column(String(64), nullable=True)
+    status = Column(String(32), nullable=False)
+    error_code = Column(String(16), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
 def message(

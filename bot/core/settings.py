@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     # (English); Urdu gets the conversational model, which covers more languages.
     VOICE_UR_SPEECH_MODEL: str = "experimental_conversations"
     VOICE_EN_SPEECH_MODEL: str = "phone_call"
-    # Hosts the server may fetch media from (bot.channels.url_policy): comma-separated `host`,
+    # Hosts the server may fetch media from (bot.core.url_policy): comma-separated `host`,
     # `host:port` or `*.domain`. Twilio serves MediaUrlN from api.twilio.com, which
     # redirects to its CDN; Telegram files come from api.telegram.org.
     MEDIA_HOSTS: str = "api.twilio.com,*.twiliocdn.com,api.telegram.org"

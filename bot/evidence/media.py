@@ -1,7 +1,7 @@
 """Fetching a citizen's media file safely: allowed hosts only, size-capped, type by content.
 
 A webhook names the URL (Twilio's MediaUrlN, a Telegram file path). It is fetched only
-when its host is on MEDIA_HOSTS (bot.channels.url_policy), each redirect is checked again and
+when its host is on MEDIA_HOSTS (bot.core.url_policy), each redirect is checked again and
 the account credentials go only to the host that was named, at most MEDIA_MAX_BYTES are
 read, and the type is decided from the file's first bytes, never from its name or the
 Content-Type a server claims.
@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.channels.url_policy import UrlNotAllowed, require_allowed_url
 from bot.core.settings import Settings, get_settings
+from bot.core.url_policy import UrlNotAllowed, require_allowed_url
 
 MAX_REDIRECTS = 3
 # What each allowed type is called when the citizen is told what was attached.

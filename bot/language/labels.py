@@ -32,7 +32,7 @@ def queue_label(queue: str, language: str) -> str:
     if language == "ur":
         # Tehsils have no Urdu-script names in config/districts.yml: an Urdu reply names
         # the district, in Urdu script, rather than a tehsil in English letters.
-        from bot.registry.districts import find_district
+        from bot.core.districts import find_district
 
         district = find_district(district_name)
         place = district.urdu if district else place

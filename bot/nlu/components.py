@@ -28,12 +28,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.core.reference import CLASSIFIER_LEMMA, is_reference
 from bot.nlu.data_intent import intent_with_data
 from bot.nlu.extract import extract_entities
 from bot.nlu.langid import detect_with_confidence
 from bot.nlu.normalise import normalise_with_offsets
 from bot.nlu.roman import fold_roman
-from bot.privacy.reference import CLASSIFIER_LEMMA, is_reference
 
 LANGUAGE = "language"
 

@@ -14,11 +14,11 @@ from typing import FrozenSet, List, Optional, Tuple
 import yaml
 
 from bot.core.identifiers import CnicCheck, check_cnic, check_ticket_number, normalise_phone
+from bot.core.reference import find_references
 from bot.nlu.gazetteer import district_gazetteer, find_names, programme_gazetteer
 from bot.nlu.normalise import Normalised, as_text, normalise_with_offsets
 from bot.nlu.numbers import Span, find_amounts, find_number_runs
 from bot.nlu.roman import WORDS_FILE, load_lexicon
-from bot.privacy.reference import find_references
 
 
 @dataclass(frozen=True)

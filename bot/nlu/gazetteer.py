@@ -12,12 +12,11 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Pattern, Tuple
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.core.settings import CONFIG_DIR
+from bot.core.districts import load_districts
 from bot.nlu.normalise import normalise
 
 logger = logging.getLogger(__name__)
 
-DISTRICTS_FILE = CONFIG_DIR / "districts.yml"
 FUZZY_MIN_LENGTH = 6
 FUZZY_MIN_SCORE = 90
 # Fuzzy matching looks at the first words only: a helpline message names its place early,
@@ -79,14 +78,8 @@ def _as_list(value: object) -> List[str]:
 @lru_cache(maxsize=4)
 def district_gazetteer(path: Optional[str] = None) -> Gazetteer:
     """Districts: English name, Urdu name and aliases -> English name."""
-    data = _read_yaml(Path(path) if path else DISTRICTS_FILE)
-    pairs: List[Tuple[str, str]] = []
-    for item in data.get("districts") or []:
-        name = str(item.get("name") or "").strip()
-        if not name:
-            continue
-        for alias in [name, *_as_list(item.get("urdu")), *_as_list(item.get("aliases"))]:
-            pairs.append((alias, name))
+    districts = load_districts(path) if path else load_districts()
+    pairs = [(alias, d.name) for d in districts for alias in (d.name, d.urdu, *d.aliases)]
     return _compile("district", pairs, fuzzy=True)
 
 

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs
 
-from bot.ops.httpserve import HOP_BY_HOP, serve, threaded_server
+from bot.core.httpserve import HOP_BY_HOP, serve, threaded_server
 
 logger = logging.getLogger(__name__)
 

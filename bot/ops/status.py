@@ -36,7 +36,7 @@ class ServiceStatus:
 
 
 def _health(url: Optional[str], state: str) -> str:
-    from bot.prod.procs import http_ok
+    from bot.ops.procs import http_ok
 
     if not url:
         return "-"

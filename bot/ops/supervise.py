@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bot.core.settings import ROOT
-from bot.prod.procs import ProcessTable, alive
+from bot.ops.procs import ProcessTable, alive
 
 START_RETRIES = 4
 CRASH_BUDGET = 5

@@ -16,10 +16,9 @@ from typing import Dict, List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.channels.models import DeliveryStatus
 from bot.core import outbox
 from bot.core.clock import utcnow
-from bot.core.outbox import OutboxMessage
+from bot.core.outbox import DeliveryStatus, OutboxMessage
 from bot.outreach.consent import outreach_config
 from bot.outreach.models import Announcement, Consent
 from bot.registry.models import Enrolment, Household, Person

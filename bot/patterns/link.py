@@ -9,6 +9,7 @@ from typing import Dict, FrozenSet, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.districts import find_district, load_districts
 from bot.patterns import points
 from bot.patterns.cases import link_tickets, open_point_case
 from bot.patterns.causes import Taxonomy, cause_of, load_taxonomy
@@ -48,13 +49,13 @@ def household_key(session: Session, ticket: Ticket) -> str:
 def _ignore(taxonomy: Taxonomy, config: TicketConfig, district: Optional[str]) -> FrozenSet[str]:
     key = (id(taxonomy), district)
     if key not in _ignored:
-        known = config.routing.district(district) if district else None
+        known = find_district(district) if district else None
         if known is not None:
             places = [known.name, *known.tehsils]
         else:  # no district: any place name may be the one said
             places = sorted(
-                {d.name for d in config.routing.districts.values()}
-                | {t for d in config.routing.districts.values() for t in d.tehsils}
+                {d.name for d in load_districts()}
+                | {t for d in load_districts() for t in d.tehsils}
             )
         if len(_ignored) > 256:
             _ignored.clear()

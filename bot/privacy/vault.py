@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from bot.core.clock import utcnow
 from bot.core.db import session_scope
 from bot.core.identifiers import mask_cnic, normalise_cnic
+from bot.core.reference import canonical, find_references, is_reference, make_reference
 from bot.core.settings import get_settings
 from bot.privacy.models import VaultedCnic
-from bot.privacy.reference import canonical, find_references, is_reference, make_reference
 
 logger = logging.getLogger(__name__)
 

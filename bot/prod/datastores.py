@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.core.settings import ROOT
+from bot.ops.procs import ProcessTable
 from bot.prod.layout import Layout
-from bot.prod.procs import ProcessTable
 
 ENSURE = ROOT / "scripts" / "ensure_services.sh"
 DATABASES = ("madadgar", "madadgar_tracker")

@@ -10,8 +10,8 @@ from string import Template
 from typing import Any, Dict, Iterable, List
 
 from bot.core.settings import ROOT
+from bot.ops.procs import ProcessTable
 from bot.prod.layout import Layout
-from bot.prod.procs import ProcessTable
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "madadgar.conf.template"
 

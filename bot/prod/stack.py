@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.core.settings import ROOT, set_explicitly
+from bot.ops.launch import action_server_command, rasa_server_command, write_rasa_files
+from bot.ops.procs import ProcessTable, wait_http
 from bot.ops.supervise import Program, Supervisor
 from bot.prod import nginx
 from bot.prod.datastores import Postgres, Redis
 from bot.prod.layout import LOCK_STORE_TYPE, Layout
-from bot.prod.procs import ProcessTable, wait_http
-from bot.rasa_plugins.launch import action_server_command, rasa_server_command, write_rasa_files
 
 SECRET_NAMES = (
     "RASA_TOKEN",
@@ -60,7 +60,7 @@ class Stack:
 
     def env(self) -> Dict[str, str]:
         """The environment every Madadgar process of this stack runs with."""
-        from bot.cli.run import demo_environment
+        from bot.core.environment import demo_environment
 
         lay = self.layout
         env = demo_environment()

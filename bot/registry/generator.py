@@ -22,8 +22,8 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
+from bot.core.districts import District, load_districts
 from bot.registry import names
-from bot.registry.districts import District, load_districts
 from bot.registry.models import Enrolment, Household, Instalment, Person
 from bot.registry.programmes import ProgrammesConfig, get_programmes
 from bot.registry.quarters import quarter_start, recent_quarters
@@ -526,7 +526,7 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     """
     if conn.dialect.name == "postgresql":
         # executemany sends one INSERT per row over the wire; COPY streams the batch.
-        from bot.prod.bulk_load import copy_rows
+        from bot.core.bulk_load import copy_rows
 
         copy_rows(conn, table, rows)
         return

@@ -2,6 +2,6 @@
 
 Import the services from `bot.tickets.service` (tickets), `bot.tickets.notify` (what the
 citizen is told, queued in the core outbox), `bot.tickets.escalation` /
-`bot.tickets.scheduler` (time-driven work) and `bot.tickets.stats` (queue figures).
+(time-driven work, run by `bot.ops.scheduler`) and `bot.tickets.stats` (queue figures).
 Nothing here touches a database at import.
 """

@@ -1,4 +1,4 @@
-"""Loads routing.yml, sla.yml and districts.yml into typed objects, reloading on change."""
+"""Loads routing.yml and sla.yml into typed objects, reloading on change (districts: bot.core.districts)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.core.settings import CONFIG_DIR, get_settings
+from bot.core.settings import get_settings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ELAPSED = "elapsed"  # a deadline in clock hours, nights and holidays included
@@ -37,24 +37,12 @@ class RoutingRule:
 
 
 @dataclass(frozen=True)
-class District:
-    name: str
-    province: Optional[str]
-    region: Optional[str]
-    tehsils: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class RoutingConfig:
     rules: Tuple[RoutingRule, ...]
     # level -> queue templates, tried in order; the first whose placeholders are known wins.
     level_queues: Mapping[int, Tuple[str, ...]]
     duplicate_window_days: float = 14
     duplicate_min_similarity: float = 60
-    districts: Mapping[str, District] = field(default_factory=dict)  # lower-case name/alias
-
-    def district(self, name: Optional[str]) -> Optional[District]:
-        return self.districts.get(name.strip().lower()) if name else None
 
 
 # ---------------------------------------------------------------- deadlines
@@ -131,24 +119,7 @@ def _match(raw: Mapping[str, Any], rule_id: str) -> Dict[str, Optional[FrozenSet
     return match
 
 
-def parse_districts(data: Mapping[str, Any]) -> Dict[str, District]:
-    """name and aliases (lower case) -> District; region falls back to the province."""
-    found: Dict[str, District] = {}
-    for item in data.get("districts") or []:
-        name = str(item["name"])
-        province = item.get("province")
-        district = District(
-            name=name,
-            province=province,
-            region=item.get("region") or province,
-            tehsils=tuple(str(t) for t in item.get("tehsils") or []),
-        )
-        for key in [name, *(item.get("aliases") or [])]:
-            found.setdefault(str(key).strip().lower(), district)
-    return found
-
-
-def parse_routing(data: Mapping[str, Any], districts: Mapping[str, District]) -> RoutingConfig:
+def parse_routing(data: Mapping[str, Any]) -> RoutingConfig:
     rules: List[RoutingRule] = []
     seen = set()
     for raw in data.get("rules") or []:
@@ -178,7 +149,6 @@ def parse_routing(data: Mapping[str, Any], districts: Mapping[str, District]) ->
         level_queues=levels,
         duplicate_window_days=float(dup.get("window_days", 14)),
         duplicate_min_similarity=float(dup.get("min_similarity", 60)),
-        districts=districts,
     )
 
 
@@ -245,24 +215,17 @@ def _stamp(path: Path) -> Optional[str]:
 def load_config(
     routing_file: Optional[str] = None,
     sla_file: Optional[str] = None,
-    districts_file: Optional[str] = None,
 ) -> TicketConfig:
     """The ticket configuration from the files named in settings (re-read when they change)."""
     settings = get_settings()
     routing_path = Path(routing_file or settings.ROUTING_FILE)
     sla_path = Path(sla_file or settings.SLA_FILE)
-    districts_path = Path(
-        districts_file or getattr(settings, "DISTRICTS_FILE", None) or CONFIG_DIR / "districts.yml"
-    )
-    key = tuple((str(p), _stamp(p)) for p in (routing_path, sla_path, districts_path))
+    key = tuple((str(p), _stamp(p)) for p in (routing_path, sla_path))
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            districts = (
-                parse_districts(_read_yaml(districts_path)) if districts_path.exists() else {}
-            )
             cached = TicketConfig(
-                routing=parse_routing(_read_yaml(routing_path), districts),
+                routing=parse_routing(_read_yaml(routing_path)),
                 sla=parse_sla(_read_yaml(sla_path)),
             )
             if len(_cache) > 16:

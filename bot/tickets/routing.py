@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
+from bot.core.districts import find_district
 from bot.tickets.config import ConfigError, RoutingConfig, RoutingRule
 from bot.tickets.constants import TOP_LEVEL
 
@@ -47,7 +48,7 @@ def place_of(
     programme: Optional[str] = None,
 ) -> Place:
     """Canonical district (aliases resolved via districts.yml), its tehsil and region."""
-    known = config.district(district)
+    known = find_district(district) if district else None
     if known is None:
         return Place(district or None, tehsil or None, None, programme or None)
     canonical_tehsil = tehsil or None

@@ -42,8 +42,9 @@ class LiveAssistant:
 
 def start_services(model: Path, work: Path, extra_env: Dict[str, str]) -> Tuple[Any, LiveAssistant]:
     """Action server and Rasa on free ports with their own SQLite databases and demo data."""
-    from bot.cli.run import Services, demo_environment
+    from bot.cli.run import Services
     from bot.cli.setup import setup
+    from bot.core.environment import demo_environment
 
     database_url = f"sqlite:///{work / 'madadgar.db'}"
     tracker_url = f"sqlite:///{work / 'tracker.db'}"

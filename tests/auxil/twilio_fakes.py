@@ -161,7 +161,7 @@ class MediaHosts:
 def media_hosts() -> Iterator[MediaHosts]:
     """Loopback stand-ins started once per run; `live_assistant` lists the first two on
     MEDIA_HOSTS and sends what it writes to Twilio's API to `api`."""
-    from bot.cli.run import DEMO_CHANNEL_ENV
+    from bot.core.environment import DEMO_CHANNEL_ENV
 
     hosts = MediaHosts(
         MediaServer(DEMO_CHANNEL_ENV["TWILIO_ACCOUNT_SID"], DEMO_CHANNEL_ENV["TWILIO_AUTH_TOKEN"]),

@@ -3,11 +3,11 @@
 import yaml
 from rasa.core.run import create_http_input_channels
 
+from bot.channels.credentials import write_credentials
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
 from bot.core.settings import get_settings, reset_settings
-from bot.rasa_plugins.credentials import write_credentials
 
 
 def test_all_channels_when_all_settings_are_present_and_rasa_loads_ours(channel_env, tmp_path):

@@ -61,7 +61,7 @@ def test_telegram_simulation_shows_what_the_bot_sends(channel_env, live, monkeyp
 def test_in_demo_mode_a_second_terminal_needs_no_secrets(
     channel_env, live, monkeypatch, settings_afterwards
 ):
-    from bot.cli.run import DEMO_CHANNEL_ENV
+    from bot.core.environment import DEMO_CHANNEL_ENV
     from bot.core.settings import reset_settings
 
     for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):  # the server as `make run` starts it

@@ -30,9 +30,9 @@ from bot.core.identifiers import (
 )
 from bot.core.masking import has_unmasked, mask_text
 from bot.core.migrate import upgrade
+from bot.core.reference import is_reference, make_reference
 from bot.nlu.extract import extract_entities, find_invalid_cnic
 from bot.nlu.normalise import normalise
-from bot.privacy.reference import is_reference, make_reference
 from bot.privacy.vault import CnicVault, cnic_spans
 
 URDU = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

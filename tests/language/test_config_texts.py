@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from bot.assistant.info import office_location
+from bot.core.districts import load_districts
 from bot.core.settings import CONFIG_DIR
 from bot.language.i18n import render
 from bot.language.labels import queue_label
-from bot.registry.districts import load_districts
 from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 LANGUAGES = ("en", "ur", "roman_ur")

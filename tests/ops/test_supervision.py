@@ -64,8 +64,9 @@ def test_a_service_killed_mid_complaint(live_assistant, citizens, index, name) -
 
 def test_console_and_worker_come_back_and_status_shows_the_restart(tmp_path: Path) -> None:
     """No Rasa needed: the two web/background services of make run on their own."""
-    from bot.cli.run import Services, demo_environment
+    from bot.cli.run import Services
     from bot.cli.setup import setup
+    from bot.core.environment import demo_environment
 
     url = f"sqlite:///{tmp_path / 'madadgar.db'}"
     setup(url, synthetic_households=5)

@@ -9,9 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.channels.models import DeliveryStatus
 from bot.core import db
-from bot.core.outbox import OutboxMessage
+from bot.core.outbox import DeliveryStatus, OutboxMessage
 from bot.outreach import announcements, consent
 from bot.outreach.delivery import deliver_pending
 from bot.registry.personas import PERSONAS

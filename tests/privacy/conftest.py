@@ -21,9 +21,10 @@ class DebugAssistant(LiveAssistant):
 @pytest.fixture(scope="module")
 def debug_assistant(trained_model: Path, tmp_path_factory) -> Iterator[DebugAssistant]:
     """Action server, Rasa, console and worker at LOG_LEVEL=DEBUG on free ports."""
-    from bot.cli.run import Services, demo_environment
+    from bot.cli.run import Services
     from bot.cli.setup import setup
     from bot.core import db
+    from bot.core.environment import demo_environment
     from bot.core.settings import reset_settings
 
     work = tmp_path_factory.mktemp("debuglive")

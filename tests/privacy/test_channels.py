@@ -7,8 +7,8 @@ import httpx
 from bot.channels.rest import VaultedRestInput, token_header
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio_messaging import TwilioMessagingInput
+from bot.core.reference import REFERENCE
 from bot.core.settings import get_settings
-from bot.privacy.reference import REFERENCE
 from bot.privacy.vault import CnicVault
 from tests.channels.conftest import PUBLIC, SECRET, TOKEN, assistant, channel_env, live  # noqa: F401
 from tests.channels.helpers import offline_bot, twilio_headers

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli.run import Services, demo_environment
+from bot.cli.run import Services
+from bot.core.environment import demo_environment
 
 
 def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on(tmp_path):

@@ -9,11 +9,11 @@ from sqlalchemy import text
 from bot.assistant import identity
 from bot.assistant.complaints import ComplaintDraft, file_complaint
 from bot.assistant.people import person_context
+from bot.channels.credentials import credentials_for
 from bot.channels.rest import VaultedRestInput, vaulted
+from bot.core.reference import REFERENCE, is_reference
 from bot.core.settings import get_settings
-from bot.privacy.reference import REFERENCE, is_reference
 from bot.privacy.vault import CnicVault, describe_references, real_cnic, substitute_text
-from bot.rasa_plugins.credentials import credentials_for
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry
 from bot.tickets.models import Ticket

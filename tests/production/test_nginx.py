@@ -11,9 +11,9 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
+from bot.ops.procs import ProcessTable, wait_http
 from bot.prod import nginx
 from bot.prod.layout import Layout
-from bot.prod.procs import ProcessTable, wait_http
 from bot.rasa_plugins.action_fallback import make_server
 from tests.production.ports import free_base_port
 

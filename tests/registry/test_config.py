@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.registry.districts import find_district, load_districts
+from bot.core.districts import find_district, load_districts
 from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
 
 

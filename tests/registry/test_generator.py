@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core import db
+from bot.core.districts import load_districts
 from bot.core.identifiers import check_cnic
 from bot.core.migrate import upgrade
-from bot.registry.districts import load_districts
 from bot.registry.generator import generate, main, make_cnic
 from bot.registry.models import Enrolment, Household, Instalment, Person
 from bot.registry.personas import PERSONAS

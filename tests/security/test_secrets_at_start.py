@@ -58,8 +58,8 @@ def test_a_placeholder_secret_stops_the_process_and_is_named(
 
 
 def test_rasa_refuses_to_start_with_a_reused_secret(tmp_path: Path) -> None:
+    from bot.channels.credentials import write_credentials
     from bot.core.settings import Settings
-    from bot.rasa_plugins.credentials import write_credentials
 
     credentials = tmp_path / "credentials.yml"
     write_credentials(credentials, Settings())

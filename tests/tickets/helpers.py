@@ -1,4 +1,4 @@
-"""Shared helpers for the ticket tests: a fixed clock, test districts and sample complaints."""
+"""Shared helpers for the ticket tests: a fixed clock, the configuration and sample complaints."""
 
 from __future__ import annotations
 
@@ -17,23 +17,6 @@ MONDAY_10AM = datetime(2025, 3, 3, 10, 0, tzinfo=PKT).astimezone(timezone.utc)
 CNIC = "3520212345671"
 OTHER_CNIC = "4210198765431"
 
-DISTRICTS_YML = """
-districts:
-  - name: Muzaffargarh
-    province: Punjab
-    region: South Punjab
-    aliases: [muzafargarh, mzg]
-    tehsils: [Muzaffargarh, Alipur, Jatoi]
-  - name: Lahore
-    province: Punjab
-    region: Central Punjab
-    aliases: [lhr]
-    tehsils: [Lahore City, Model Town]
-  - name: Quetta
-    province: Balochistan
-    tehsils: [Quetta City]
-"""
-
 
 def pkt(*args: int) -> datetime:
     """A Pakistan-time moment as UTC: pkt(2025, 3, 3, 10) is 05:00 UTC."""
@@ -41,14 +24,12 @@ def pkt(*args: int) -> datetime:
 
 
 def ticket_config(tmp_path: Path, routing: str = "") -> TicketConfig:
-    """The project's routing.yml and sla.yml with a small, fixed districts file."""
-    districts = tmp_path / "districts.yml"
-    districts.write_text(DISTRICTS_YML, encoding="utf-8")
+    """The project's routing.yml and sla.yml, or the routing given."""
     routing_file = CONFIG_DIR / "routing.yml"
     if routing:
         routing_file = tmp_path / "routing.yml"
         routing_file.write_text(routing, encoding="utf-8")
-    return load_config(str(routing_file), str(CONFIG_DIR / "sla.yml"), str(districts))
+    return load_config(str(routing_file), str(CONFIG_DIR / "sla.yml"))
 
 
 def deduction(**overrides: Any) -> NewTicket:

@@ -87,11 +87,11 @@ def test_an_overdue_ticket_climbs_the_chain_once_per_deadline(factory, config):
     assert ticket.deadline_at > escalations[-1].at  # a fresh deadline at the head office
 
 
-def test_a_region_is_the_province_when_the_district_names_none(factory, config):
+def test_a_ticket_without_a_tehsil_climbs_to_its_districts_region(factory, config):
     number = _open(factory, config, district="Quetta", tehsil=None)
     ticket, _, _ = _load(factory, number)
     run_escalation_pass(factory, ticket.deadline_at + timedelta(minutes=1), config)
-    assert _load(factory, number)[0].queue == "region:Balochistan"
+    assert _load(factory, number)[0].queue == "region:North Balochistan"
 
 
 def test_thirty_days_unresolved_goes_to_the_ombudsman_once(factory, config):

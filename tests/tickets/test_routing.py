@@ -121,4 +121,4 @@ def test_a_broken_rules_file_is_refused_with_the_reason(text, problem):
     import yaml
 
     with pytest.raises(ConfigError, match=problem):
-        parse_routing(yaml.safe_load(text), {})
+        parse_routing(yaml.safe_load(text))

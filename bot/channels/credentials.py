@@ -41,7 +41,7 @@ def write_credentials(path: Union[str, Path], settings: Settings) -> List[str]:
     data = credentials_for(settings)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    header = "# Written by bot.rasa_plugins.credentials; secrets are read from the environment.\n"
+    header = "# Written by bot.channels.credentials; secrets are read from the environment.\n"
     target.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     names = {v: k for k, v in CONNECTORS.items()}
     return [names.get(key, key) for key in data]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.url_policy import UrlNotAllowed, is_allowed_url, require_allowed_url
 from bot.core.settings import Settings
+from bot.core.url_policy import UrlNotAllowed, is_allowed_url, require_allowed_url
 
 SETTINGS = Settings(MEDIA_HOSTS="api.twilio.com,*.twiliocdn.com,127.0.0.1:8123")
 

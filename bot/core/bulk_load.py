@@ -3,7 +3,7 @@
 psycopg2's executemany sends one INSERT per row and waits for each; on loopback that caps the
 generator at about 430 households/s. COPY streams a whole batch in one statement.
 
-    from bot.prod.bulk_load import copy_rows
+    from bot.core.bulk_load import copy_rows
     copy_rows(conn, table, rows)   # same arguments as generator._bulk_insert
 
 bot.registry.generator uses it for every PostgreSQL connection.

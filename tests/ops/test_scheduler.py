@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.core import db
 from bot.core.settings import reset_settings
-from bot.tickets.scheduler import Scheduler
+from bot.ops.scheduler import Scheduler
 from bot.tickets.service import get_ticket, open_ticket
 from tests.tickets.helpers import MONDAY_10AM, RecordingSender, deduction
 

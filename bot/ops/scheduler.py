@@ -1,4 +1,7 @@
-"""Runs the escalation pass and outbox delivery every N seconds in a background thread."""
+"""The worker's background passes every N seconds: escalation, live hand-back, evidence, outbox.
+
+An operations module rather than a tickets one: it drives several services in turn.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from sqlalchemy.orm import Session
 from bot.core.clock import Clock, utcnow
 from bot.core.outbox import DeliverySummary, Sender
 from bot.core.settings import get_settings
+from bot.evidence.service import forget_unclaimed
 from bot.language.i18n import Responses
+from bot.live.service import hand_back_idle
+from bot.outreach.delivery import deliver_pending
 from bot.tickets.escalation import EscalationSummary, run_escalation_pass
 
 log = logging.getLogger(__name__)
@@ -58,8 +64,6 @@ class Scheduler:
                 log.exception("scheduler pass %r failed", extra)
         delivery = None
         if self.senders:
-            from bot.outreach.delivery import deliver_pending
-
             delivery = deliver_pending(self.session_factory, self.senders, now, self.responses)
         self.runs += 1
         return escalation, delivery
@@ -67,9 +71,6 @@ class Scheduler:
     def _conversation_pass(self, now: datetime) -> None:
         """Live conversations without a staff message go back to the assistant; evidence
         nobody placed within a day is deleted."""
-        from bot.evidence.service import forget_unclaimed
-        from bot.live.service import hand_back_idle
-
         with self.session_factory() as session, session.begin():
             handed = hand_back_idle(session, now)
             forget_unclaimed(session, now)

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import List, Mapping, Optional, Tuple
 
+from bot.channels.credentials import write_credentials
 from bot.core.settings import Settings
-from bot.rasa_plugins.credentials import write_credentials
 from bot.rasa_plugins.endpoints import write_endpoints
 
 
