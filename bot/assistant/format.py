@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Union
 
+from bot.registry.quarters import quarter_months
+
 PKT = timezone(timedelta(hours=5), "PKT")
 
 _MONTHS = {
@@ -89,9 +91,8 @@ def quarter_text(label: Optional[str], language: str, spoken: bool = False) -> s
     (a quarter label is never read out)."""
     if not label:
         return "-"
-    year, q = label.split("-Q")
-    first = (int(q) - 1) * 3
+    first, last, year = quarter_months(label)
     lang = language if language in _MONTH_RANGE else "en"
     months = (_SPOKEN_MONTHS if spoken else _MONTHS)[lang]
     pattern = (_SPOKEN_RANGE if spoken else _MONTH_RANGE)[lang]
-    return pattern.format(months[first], months[first + 2], year)
+    return pattern.format(months[first - 1], months[last - 1], year)

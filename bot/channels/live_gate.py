@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def _state(sender_id: str) -> Optional[str]:
+    """The live state (None: never with staff, so the tracker needs no look)."""
     with session_scope() as session:
         row = live.get(session, sender_id)
         return row.state if row else None
@@ -37,7 +38,8 @@ def _taken_over_check(channel: str, sender: str) -> bool:
         conversation = conversation_id(TELEGRAM, sender)
     else:
         conversation = sender
-    return _state(conversation) == TAKEN_OVER
+    with session_scope() as session:
+        return live.is_taken_over(session, conversation)
 
 
 register_takeover_check(_taken_over_check)

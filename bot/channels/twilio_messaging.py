@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
@@ -45,6 +46,27 @@ def phone_of(address: str) -> str:
     """+923001234567 from "whatsapp:+923001234567" (the raw number if not Pakistani)."""
     bare = address.split(":", 1)[1] if address.startswith("whatsapp:") else address
     return normalise_phone(bare) or bare
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One incoming message: who sent it, on which conversation, and what it says."""
+
+    app: Any
+    sender: str  # "whatsapp:+92..." or "+92..."
+    text: str
+
+    @property
+    def conversation(self) -> str:
+        return twilio_conversation_id(self.sender)
+
+    @property
+    def phone(self) -> str:
+        return phone_of(self.sender)
+
+    @property
+    def whatsapp(self) -> bool:
+        return self.sender.startswith("whatsapp:")
 
 
 class TwilioMessagingOutput(CollectingOutputChannel):
@@ -245,90 +267,121 @@ class TwilioMessagingInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         resumed: bool = False,
     ) -> str:
-        whatsapp = sender.startswith("whatsapp:")
-        text = (form.get("Body") or "").strip()
+        """One message, step by step: evidence, an empty message, paging, consent keywords,
+        then the assistant (or the staff who took the conversation over) and the reply."""
+        turn = Turn(request.app, sender, (form.get("Body") or "").strip())
         choices, more = await run_db(store.load_sender_state, CHANNEL, sender)
+        told = await self._evidence(turn, form)
+        if told is not None and (not turn.text or evidence_service.ticket_in_text(turn.text)):
+            return twiml_messages(told)  # nothing more for the assistant to read
+        told = told or []
+        if not turn.text:
+            return twiml_messages(await self._without_text(turn, form))
+        page = await self._page(turn, choices, more)
+        if page is not None:
+            return twiml_messages(page)
+        keyword = await self._consent_keyword(turn)
+        if keyword is not None:
+            return twiml_messages(keyword)
+        said = await self._ask(turn, sid, choices, on_new_message, resumed)
+        if said is None:  # staff answer through the outbox; the assistant says nothing
+            return twiml_messages(told)
+        return twiml_messages(await self._reply(turn, [{"text": t} for t in told] + said))
+
+    async def _evidence(self, turn: Turn, form: Dict[str, str]) -> Optional[List[str]]:
+        """Photos and voice notes are kept as evidence; what she is told, or None without any."""
         files = self._media_files(form)
-        told: List[str] = []
-        if files:
-            conversation = twilio_conversation_id(sender)
-            lang = await conversation_language(request.app, conversation)
-            told = await evidence.receive(
-                request.app, conversation, CHANNEL, phone_of(sender), text, lang, files
-            )
-            if not text or evidence_service.ticket_in_text(text):
-                return twiml_messages(told)  # nothing more for the assistant to read
-        if not text:
-            if (int(form.get("NumMedia") or 0) and not files) or form.get("Latitude"):
-                lang = await conversation_language(request.app, twilio_conversation_id(sender))
-                kind = say(
-                    "channel_media_not_supported", lang, CHANNEL, voice_number=self.voice_number
-                )
-                return twiml_messages([kind])
-            return twiml_messages([])
-        if sms_text.asks_for_more(text) and more:
+        if not files:
+            return None
+        lang = await conversation_language(turn.app, turn.conversation)
+        return await evidence.receive(
+            turn.app, turn.conversation, CHANNEL, turn.phone, turn.text, lang, files
+        )
+
+    async def _without_text(self, turn: Turn, form: Dict[str, str]) -> List[str]:
+        """A location or a file that is not kept: say what the channel takes; else silence."""
+        if (int(form.get("NumMedia") or 0) and not self._media_files(form)) or form.get("Latitude"):
+            lang = await conversation_language(turn.app, turn.conversation)
+            return [
+                say("channel_media_not_supported", lang, CHANNEL, voice_number=self.voice_number)
+            ]
+        return []
+
+    async def _page(
+        self, turn: Turn, choices: Optional[str], more: Optional[str]
+    ) -> Optional[List[str]]:
+        """MORE: the next SMS page of the last reply (or that nothing is left); else None."""
+        if sms_text.asks_for_more(turn.text) and more:
             pages = json.loads(more)
-            await run_db(
-                store.save_sender_state,
-                CHANNEL,
-                sender,
-                choices,
-                json.dumps(pages[1:]) if pages[1:] else None,
-            )
-            return twiml_messages(pages[:1])
-        if sms_text.is_more_hint_word(text):  # "MORE" with nothing left to send
-            lang = await conversation_language(request.app, twilio_conversation_id(sender))
-            return twiml_messages([say("channel_sms_no_more", lang, CHANNEL)])
-        kind = consent.keyword(text)
-        if kind:  # STOP / START: announcements only, recorded at once
-            lang = consent.keyword_language(text) or await conversation_language(
-                request.app, twilio_conversation_id(sender)
-            )
-            reply = await run_db(
-                consent.record_keyword, CHANNEL, sender, kind, lang, phone_of(sender)
-            )
-            return twiml_messages([say(reply, lang, CHANNEL)])
-        typed = text
-        text = sms_text.choice_payload(text, choices) or text.replace("¡", "@")
-        taken_over_now = await staff_have_it(request.app, twilio_conversation_id(sender))
+            rest = json.dumps(pages[1:]) if pages[1:] else None
+            await run_db(store.save_sender_state, CHANNEL, turn.sender, choices, rest)
+            return pages[:1]
+        if sms_text.is_more_hint_word(turn.text):  # "MORE" with nothing left to send
+            lang = await conversation_language(turn.app, turn.conversation)
+            return [say("channel_sms_no_more", lang, CHANNEL)]
+        return None
+
+    async def _consent_keyword(self, turn: Turn) -> Optional[List[str]]:
+        """STOP / START: announcements only, recorded at once; None for any other text."""
+        kind = consent.keyword(turn.text)
+        if not kind:
+            return None
+        lang = consent.keyword_language(turn.text) or await conversation_language(
+            turn.app, turn.conversation
+        )
+        reply = await run_db(consent.record_keyword, CHANNEL, turn.sender, kind, lang, turn.phone)
+        return [say(reply, lang, CHANNEL)]
+
+    async def _ask(
+        self,
+        turn: Turn,
+        sid: str,
+        choices: Optional[str],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        resumed: bool,
+    ) -> Optional[List[Dict[str, Any]]]:
+        """The assistant's answer (an apology rather than silence); None when staff took the
+        conversation over before the message arrived."""
+        text = sms_text.choice_payload(turn.text, choices) or turn.text.replace("¡", "@")
+        taken_over_now = await staff_have_it(turn.app, turn.conversation)
         collector = TwilioMessagingOutput()
         earlier = None
         if resumed:  # an earlier delivery died: did the message reach the conversation?
-            earlier = await retries.answered_in_conversation(
-                request.app, twilio_conversation_id(sender), sid
-            )
+            earlier = await retries.answered_in_conversation(turn.app, turn.conversation, sid)
         if earlier is not None:
             collector.messages.extend(earlier)
         else:
+            medium = "whatsapp" if turn.whatsapp else "sms"
             await on_new_message(
                 UserMessage(
                     text,
                     collector,
-                    twilio_conversation_id(sender),
+                    turn.conversation,
                     input_channel=CHANNEL,
                     message_id=sid,
-                    metadata={
-                        "phone": phone_of(sender),
-                        "medium": "whatsapp" if whatsapp else "sms",
-                    },
+                    metadata={"phone": turn.phone, "medium": medium},
                 )
             )
-        if taken_over_now:  # staff answer through the outbox; the assistant says nothing
-            return twiml_messages(told)
-        if not collector.messages and not taken_over(CHANNEL, sender):
-            await forget_unanswered(request.app, twilio_conversation_id(sender))
-            apology = await apology_for(request.app, CHANNEL, twilio_conversation_id(sender), typed)
+        if taken_over_now:
+            return None
+        if not collector.messages and not taken_over(CHANNEL, turn.sender):
+            await forget_unanswered(turn.app, turn.conversation)
+            apology = await apology_for(turn.app, CHANNEL, turn.conversation, turn.text)
             collector.messages.append({"text": apology})
-        lang = await conversation_language(request.app, twilio_conversation_id(sender), typed)
-        await run_db(consent.notice_once, CHANNEL, sender, lang, phone_of(sender))
-        said = [{"text": t} for t in told] + collector.messages
-        pages, new_choices = format_reply(said, whatsapp, lang, self.max_segments)
-        now, rest = (pages, []) if whatsapp else (pages[:1], pages[1:])
+        return collector.messages
+
+    async def _reply(self, turn: Turn, said: List[Dict[str, Any]]) -> List[str]:
+        """The first SMS page now (the rest on MORE), WhatsApp whole; the consent notice is
+        queued after the answer at her first message."""
+        lang = await conversation_language(turn.app, turn.conversation, turn.text)
+        await run_db(consent.notice_once, CHANNEL, turn.sender, lang, turn.phone)
+        pages, new_choices = format_reply(said, turn.whatsapp, lang, self.max_segments)
+        now, rest = (pages, []) if turn.whatsapp else (pages[:1], pages[1:])
         await run_db(
             store.save_sender_state,
             CHANNEL,
-            sender,
+            turn.sender,
             new_choices,
             json.dumps(rest) if rest else None,
         )
-        return twiml_messages(now)
+        return now

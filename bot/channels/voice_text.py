@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import List, Optional
 
+from bot.assistant.format import quarter_text
 from bot.core.identifiers import check_cnic, check_ticket_number
 from bot.nlu.extract import extract_entities
 from bot.nlu.normalise import normalise
@@ -41,19 +42,6 @@ def month_name(month: int, language: Optional[str]) -> str:
 def say_date(day: date, language: Optional[str]) -> str:
     """12 March 2019 / 12 مارچ 2019."""
     return f"{day.day} {month_name(day.month, language)} {day.year}"
-
-
-def quarter_text(quarter: str, language: Optional[str]) -> str:
-    """A quarter as the months it covers: "2026-Q4" -> "October to December 2026",
-    "اکتوبر تا دسمبر 2026". Anything else is returned as it was."""
-    m = _QUARTER.fullmatch((quarter or "").strip())
-    if not m:
-        return quarter
-    first = (int(m.group(2)) - 1) * 3 + 1
-    return (
-        f"{month_name(first, language)} {_said('until', language)} "
-        f"{month_name(first + 2, language)} {m.group(1)}"
-    )
 
 
 def spell_digits(digits: str, language: Optional[str], groups: Optional[List[int]] = None) -> str:
@@ -105,7 +93,9 @@ def speakable(text: str, language: Optional[str]) -> str:
     )
     text = re.sub(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", lambda m: _say_date(m, lang), text)
     text = _ISO_DATE.sub(lambda m: _say_date(m, lang, year_first=True), text)
-    text = _QUARTER.sub(lambda m: quarter_text(m.group(0), lang), text)
+    text = _QUARTER.sub(
+        lambda m: quarter_text(f"{m.group(1)}-Q{m.group(2)}", lang, spoken=True), text
+    )
     text = _SHORT_MONTH.sub(lambda m: f"{m.group(1)} {_full_month(m.group(2), lang)}", text)
     for short, names in voice_words()["say"]["names"].items():
         text = re.sub(rf"\b{short}\b", names.get(lang) or names["en"], text)

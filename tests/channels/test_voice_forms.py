@@ -13,8 +13,9 @@ from typing import Dict, List
 
 import pytest
 
+from bot.assistant.format import quarter_text
 from bot.channels.texts import RESPONSES_FILE
-from bot.channels.voice_text import quarter_text, screen_only, speakable
+from bot.channels.voice_text import screen_only, speakable
 from bot.language import i18n
 
 # Parameters as the actions fill them (bot.assistant.*): the raw values a reply carries.
@@ -93,10 +94,10 @@ def test_screen_only_forms_are_refused(heard, language):
 
 
 def test_a_quarter_is_said_as_its_months():
-    assert quarter_text("2026-Q4", "ur") == "اکتوبر تا دسمبر 2026"
-    assert quarter_text("2026-Q4", "en") == "October to December 2026"
-    assert quarter_text("2027-Q1", "roman_ur") == "January se March 2027"
-    assert "اکتوبر تا دسمبر 2026" in speakable("آپ کی 2026-Q4 کی قسط", "ur")
+    assert quarter_text("2026-Q4", "ur", spoken=True) == "اکتوبر سے دسمبر 2026"
+    assert quarter_text("2026-Q4", "en", spoken=True) == "October to December 2026"
+    assert quarter_text("2027-Q1", "roman_ur", spoken=True) == "January se March 2027"
+    assert "اکتوبر سے دسمبر 2026" in speakable("آپ کی 2026-Q4 کی قسط", "ur")
     assert "paid through Habib Bank on 2 December 2026" in speakable(
         "paid through HBL on 2 Dec 2026", "en"
     )
