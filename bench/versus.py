@@ -36,7 +36,8 @@ from typing import Callable, Dict, List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import percentile, run_load  # noqa: E402
-from bot.cli.run import FIXED_ENV, Services, demo_environment  # noqa: E402
+from bot.cli.run import Services  # noqa: E402
+from bot.core.environment import FIXED_ENV, demo_environment  # noqa: E402
 from bot.core.settings import ROOT, VAR_DIR  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "madadgar" / "bench"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import List, Mapping, Optional
 
 from bot.core.settings import ROOT
-from bot.rasa_plugins.launch import rasa_server_command, write_rasa_files
+from bot.ops.launch import rasa_server_command, write_rasa_files
 
 RUNTIME_DIR_ENV = "MADADGAR_RUNTIME_DIR"
 DEFAULT_RUNTIME_DIR = "/run/madadgar"
