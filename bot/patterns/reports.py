@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from bot.core.districts import find_district
 from bot.core.masking import mask_text
 from bot.patterns.causes import Taxonomy, load_taxonomy
 from bot.patterns.models import SOURCE_REGISTRY, PatternCase, PatternCaseTicket, PaymentPoint
@@ -234,7 +235,7 @@ def build_report(
     taxonomy = taxonomy or load_taxonomy()
     config = config or load_config()
     if district:
-        known = config.routing.district(district)
+        known = find_district(district)
         district = known.name if known else district
     start, end = month_bounds(month, config)
     partner_clause = _partner_clause(partner, taxonomy)
