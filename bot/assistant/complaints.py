@@ -14,7 +14,7 @@ from bot.assistant import identity
 from bot.assistant.categories import category_from_words
 from bot.assistant.format import day_text
 from bot.assistant.people import PersonContext, person_context
-from bot.assistant.replies import Reply, spoken_digits
+from bot.assistant.replies import Reply, digit_by_digit
 from bot.core.identifiers import ascii_digits, check_ticket_number
 from bot.evidence import service as evidence
 from bot.language.labels import label, queue_label
@@ -111,7 +111,7 @@ def _open(
 def ticket_params(ticket: Ticket, language: str) -> dict:
     return {
         "ticket_id": ticket.number,
-        "ticket_id_spoken": spoken_digits(ticket.number),
+        "ticket_id_spoken": digit_by_digit(ticket.number),
         "queue_name": queue_label(ticket.queue, language),
         "deadline": day_text(ticket.deadline_at, language),
     }

@@ -13,7 +13,7 @@ class Reply:
     custom: Optional[Dict[str, Any]] = None
 
 
-def spoken_digits(text: str) -> str:
+def digit_by_digit(text: str) -> str:
     """'PCMS-12345678' -> '1 2 3 4 5 6 7 8', for reading a number aloud digit by digit."""
     return " ".join(ch for ch in text if ch.isdigit())
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import List, Optional
 
 from bot.assistant.format import quarter_text
-from bot.core.identifiers import check_cnic, check_ticket_number
+from bot.core.identifiers import TICKET_NUMBER, check_cnic, check_ticket_number
 from bot.nlu.extract import extract_entities
 from bot.nlu.normalise import normalise
 from bot.nlu.numbers import find_number_runs
@@ -72,7 +72,9 @@ def speakable(text: str, language: Optional[str]) -> str:
         flags=re.I,
     )
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    text = re.sub(r"PCMS-?(\d{8})", lambda m: spell_digits(m.group(1), lang, [4, 4]), text)
+    text = TICKET_NUMBER.sub(
+        lambda m: spell_digits(re.sub(r"\D", "", m.group(1)), lang, [4, 4]), text
+    )
     text = re.sub(
         r"\b(\d{5})-(\d{7})-(\d)\b",
         lambda m: spell_digits("".join(m.groups()), lang, [5, 7, 1]),

@@ -124,6 +124,10 @@ _DAMM = (
 )
 
 TICKET_PREFIX = "PCMS-"
+# A ticket number written with its prefix, as people type it ("pcms 1234 5678", "PCMS#12345678");
+# group 1 holds the digits with any spaces or dashes between them. The NLU reads free text
+# with it, the voice line finds the numbers it reads out digit by digit.
+TICKET_NUMBER = re.compile(r"(?<![\w])pcms\s*[-#:._]?\s*((?:\d[ \-]?){7}\d)(?![\d])", re.IGNORECASE)
 
 
 def damm_digit(payload: str) -> str:

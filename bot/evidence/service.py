@@ -8,7 +8,6 @@ the citizen sends next takes it too. Files nobody claims are deleted after a day
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional
@@ -17,15 +16,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
-from bot.core.identifiers import normalise_phone, normalise_ticket_number
+from bot.core.identifiers import normalise_phone
 from bot.evidence.media import KINDS, Media
 from bot.evidence.models import PendingMedia, TicketAttachment
 from bot.language.labels import label
+from bot.nlu.extract import extract_entities
 from bot.privacy.seal import seal_bytes, unseal_bytes
 from bot.tickets.models import Ticket
 
 HOLD_HOURS = 24
-_TICKET_IN_TEXT = re.compile(r"(?i)pcms[\s\-]*[\d۰-۹]{8}|\b\d{8}\b")
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,10 @@ def kind_label(content_type: str, language: str) -> str:
 
 
 def ticket_in_text(text: str) -> Optional[str]:
-    """The first well-formed ticket number written in `text`."""
-    for match in _TICKET_IN_TEXT.finditer(text or ""):
-        number = normalise_ticket_number(match.group())
-        if number:
-            return number
+    """The first well-formed ticket number written in `text` (as the NLU reads one)."""
+    for entity in extract_entities(text or ""):
+        if entity.entity == "ticket_id" and entity.is_valid:
+            return entity.value
     return None
 
 

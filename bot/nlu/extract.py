@@ -13,7 +13,13 @@ from typing import FrozenSet, List, Optional, Tuple
 
 import yaml
 
-from bot.core.identifiers import CnicCheck, check_cnic, check_ticket_number, normalise_phone
+from bot.core.identifiers import (
+    TICKET_NUMBER,
+    CnicCheck,
+    check_cnic,
+    check_ticket_number,
+    normalise_phone,
+)
 from bot.core.reference import find_references
 from bot.nlu.gazetteer import district_gazetteer, find_names, programme_gazetteer
 from bot.nlu.normalise import Normalised, as_text, normalise_with_offsets
@@ -35,8 +41,6 @@ class Entity:
 
 # Where two entities overlap, the more specific one stays.
 _PRIORITY = {"cnic": 0, "phone": 0, "ticket_id": 0, "programme": 1, "district": 2, "amount": 3}
-
-_PCMS = re.compile(r"(?<![\w])pcms\s*[-#:._]?\s*((?:\d[ \-]?){7}\d)(?![\d])")
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +76,7 @@ def _identifier_entities(norm: Normalised) -> Tuple[List[Entity], List[Span]]:
     for start, end, reference in find_references(folded):
         found.append(_entity(norm, start, end, reference, "cnic"))
         taken.append((start, end))
-    for m in _PCMS.finditer(folded):
+    for m in TICKET_NUMBER.finditer(folded):
         digits = re.sub(r"\D", "", m.group(1))
         value = f"PCMS-{digits}"
         found.append(

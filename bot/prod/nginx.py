@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from string import Template
-from typing import Any, Dict, Iterable, List
+from typing import Dict, Iterable, List
 
 from bot.core.settings import ROOT
 from bot.ops.procs import ProcessTable
@@ -122,10 +122,3 @@ def start(layout: Layout, table: ProcessTable, env: Dict[str, str]) -> int:
     conf = write_config(layout)
     subprocess.run([*command(conf, layout), "-t", "-q"], check=True)
     return table.start("nginx", command(conf, layout), env)
-
-
-def reload(layout: Layout, supervisor: Any) -> None:
-    """Re-render the configuration and have the running master re-read it (SIGHUP)."""
-    conf = write_config(layout)
-    subprocess.run([*command(conf, layout), "-t", "-q"], check=True)
-    supervisor.rpc().supervisor.signalProcess("nginx", "HUP")

@@ -315,7 +315,7 @@ PERSONAS: tuple[Persona, ...] = (
         relation="head",
         household_of="paid",
     ),
-    # Issue 17: one household for each payment state the personas above do not show.
+    # One household for each payment state the personas above do not show.
     Persona(
         key="attendance",
         cnic="3230399000142",

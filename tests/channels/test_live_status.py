@@ -30,7 +30,7 @@ ASK = {
     "ur": "میری قسط کا کیا بنا",
     "roman_ur": "meri qist ka kya bana",
 }
-# The questions of issue 17, asked by the households that got a dead end.
+# Status questions asked by households whose answer used to be a dead end.
 ISSUE_ASKS = {
     ("pmt_above", "en"): "what is my payment status",
     ("government_employee", "roman_ur"): "meri qist kyun nahi aa rahi",

@@ -150,8 +150,7 @@ def check_private(reply: str) -> None:
     assert not re.search(r"\d{1,2},\d{3}", reply.translate(URDU_DIGITS)), reply
 
 
-# Failing on the combined main of this round (issues 11, 13 and 17 landed in parallel);
-# each is an open defect named in the round's closing note, not a passing test.
+# Open defects, each with what goes wrong (marked xfail, not counted as passing).
 KNOWN_FAILING = {
     "sms english ok is no place": "the place question is repeated instead of re-asked",
     "sms roman a bare ji is no place": "the place question is repeated instead of re-asked",

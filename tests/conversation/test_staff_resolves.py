@@ -1,4 +1,4 @@
-"""Issue 6's journey: a conversation escalates to a person; the Muzaffargarh supervisor replies
+"""Escalation to a person: a conversation escalates to a person; the Muzaffargarh supervisor replies
 and resolves it in the console; the citizen gets both on her channel; Quetta cannot see it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4's journey from a conversation: routed, escalated on deadline, resolved, reopened by 'nahi hua'."""
+"""A complaint's journey from a conversation: routed, escalated on deadline, resolved, reopened by 'nahi hua'."""
 
 from __future__ import annotations
 

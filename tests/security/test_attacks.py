@@ -1,4 +1,4 @@
-"""Each attack of issue 11, played from outside over HTTP against the running helpline.
+"""Each known attack, played from outside over HTTP against the running helpline.
 
 The helpline runs as `make run` leaves it (tests.auxil.assistant.live_assistant: the
 action server and Rasa with their demo settings); every test talks to it the way
@@ -75,7 +75,7 @@ def test_the_action_server_and_rasa_listen_on_loopback_only(live_assistant):
 
 
 def crafted_call(cnic: str, sender: str) -> Dict[str, Any]:
-    """What issue 11 found: any caller names the action and writes the slots."""
+    """Any caller could name the action and write the slots."""
     latest = {
         "text": "meri qist",
         "intent": {"name": "payment_status", "confidence": 1.0},
