@@ -295,7 +295,7 @@ def report_html(report: Report, generated: Optional[datetime] = None) -> str:
 
 def report_name(report: Report) -> str:
     parts = ["report", report.district or "all", report.partner or "", report.month]
-    return "-".join(re.sub(r"[^A-Za-z0-9]+", "_", p) for p in parts if p)
+    return "-".join(re.sub(r"[^A-Za-z0-9-]+", "_", p) for p in parts if p)
 
 
 def write_report(report: Report, out_dir: Path) -> List[Path]:
