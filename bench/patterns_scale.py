@@ -64,7 +64,7 @@ SELECT 'PCMS-P' || lpad(g::text, 7, '0'),
     CASE WHEN g % 3 = 0 THEN NULL ELSE c.created + interval '4 days' END,
     'twilio', 'ur', false, false, 0, 0, false, 1,
     (:causes)[1 + (g / 600) % 10], 'assistant',
-    CASE WHEN g % 20 = 0 THEN 1 + ((g::bigint * 7919) % :points)::int END,
+    CASE WHEN g % 20 = 0 THEN 1 + (((g / 20)::bigint * 7919) % :points)::int END,
     'hh:' || g, CASE WHEN g % 20 = 0 THEN 500 END
 FROM generate_series(:first, :last) AS g,
     LATERAL (SELECT now() - (((g / :groups) * 400.0 / :per_group) || ' days')::interval

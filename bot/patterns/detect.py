@@ -7,17 +7,25 @@ by payment point), so a run over a million tickets takes seconds (bench/patterns
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from bot.patterns.cases import escalate_overdue, link_tickets, new_case, open_point_case
+from bot.patterns.cases import escalate_overdue, link_tickets, new_case
 from bot.patterns.causes import Taxonomy, load_taxonomy
 from bot.patterns.link import classify_and_link
-from bot.patterns.models import KIND_POINT, KIND_SPIKE, PatternCase, PaymentPoint
+from bot.patterns.models import (
+    CASE_OPEN,
+    KIND_POINT,
+    KIND_SPIKE,
+    PatternCase,
+    PatternCaseTicket,
+    PaymentPoint,
+)
 from bot.patterns.rules import PatternRules
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import PROTECTION
@@ -78,23 +86,58 @@ def detect_points(
     config: TicketConfig,
     summary: DetectionSummary,
 ) -> None:
-    """A case for each payment point named by enough households within the window."""
+    """A case for each payment point named by enough households within the window.
+
+    Set-based: one query finds the points, one reads their tickets in the window, one their
+    open cases and one the tickets those cases already have; only a case that gains a
+    ticket is written, so a pass that finds nothing new costs four queries.
+    """
     since = as_of - timedelta(days=rules.window_days)
     households = func.count(func.distinct(Ticket.household_key))
-    hot = session.execute(
+    hot = (
         select(Ticket.payment_point_id)
         .where(Ticket.payment_point_id.is_not(None), _counted(as_of, since))
         .group_by(Ticket.payment_point_id)
         .having(households >= rules.min_households)
-    ).scalars()
-    for point_id in list(hot):
-        point = session.get(PaymentPoint, point_id)
-        if point is None:
-            continue
-        ids = session.execute(
-            select(Ticket.id).where(Ticket.payment_point_id == point_id, _counted(as_of, since))
+    ).subquery()
+    tickets_of: Dict[int, List[int]] = defaultdict(list)
+    for point_id, ticket_id in session.execute(
+        select(Ticket.payment_point_id, Ticket.id).where(
+            Ticket.payment_point_id.in_(select(hot.c.payment_point_id)), _counted(as_of, since)
+        )
+    ):
+        tickets_of[point_id].append(ticket_id)
+    if not tickets_of:
+        return
+    open_cases = {
+        case.payment_point_id: case
+        for case in session.execute(
+            select(PatternCase).where(
+                PatternCase.kind == KIND_POINT,
+                PatternCase.state == CASE_OPEN,
+                PatternCase.payment_point_id.in_(list(tickets_of)),
+            )
         ).scalars()
-        found = open_point_case(session, point)
+    }
+    linked = set(
+        session.execute(
+            select(PatternCaseTicket.ticket_id).where(
+                PatternCaseTicket.case_id.in_([c.id for c in open_cases.values()])
+            )
+        ).scalars()
+    )
+    points = {
+        p.id: p
+        for p in session.execute(
+            select(PaymentPoint).where(PaymentPoint.id.in_(list(tickets_of)))
+        ).scalars()
+    }
+    for point_id, ids in sorted(tickets_of.items()):
+        new_ids = [i for i in ids if i not in linked]
+        point = points.get(point_id)
+        if not new_ids or point is None:
+            continue
+        found = open_cases.get(point_id)
         if found is None:
             subject = point.name + (f" ({point.bank})" if point.bank else "")
             found = new_case(
@@ -110,7 +153,7 @@ def detect_points(
                 payment_point_id=point.id,
             )
             summary.opened.append(found)
-        summary.joined += link_tickets(session, found, list(ids), as_of)
+        summary.joined += link_tickets(session, found, new_ids, as_of)
 
 
 def detect_spikes(

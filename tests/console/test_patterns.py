@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.assistant.complaints import ComplaintDraft, file_complaint
 from bot.console.cli import main as admin
-from bot.console.models import AuditLog
 from bot.core import db
+from bot.core.audit import AuditLog
 from bot.registry.models import Person
 from bot.registry.personas import PERSONAS
 from bot.tickets.models import Ticket

@@ -11,11 +11,11 @@ from bot.assistant.complaints import ComplaintDraft, file_complaint
 from bot.console.auth import create_staff, ensure_demo_staff
 from bot.console.telegram_alerts import ChatMap, post_alerts
 from bot.core import db
+from bot.core.districts import find_district
 from bot.patterns.jobs import PatternJobs
 from bot.patterns.models import KIND_POINT, PatternCase
 from bot.registry.personas import PERSONAS
 from bot.registry.seed import ensure_demo_registry
-from bot.tickets.config import load_config
 from tests.console.test_telegram_alerts import StubRequest, run
 
 BY_KEY = {p.key: p for p in PERSONAS}
@@ -91,4 +91,4 @@ def test_the_worker_detects_alerts_escalates_and_writes_last_months_reports(
         m["text"].startswith(f"Pattern case escalated: {case.label}")
         for m in stub2.named("sendMessage")
     )
-    assert load_config().routing.district("Muzaffargarh").region in case.queue
+    assert find_district("Muzaffargarh").region in case.queue
