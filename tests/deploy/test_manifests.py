@@ -341,3 +341,13 @@ def containerfile_paths() -> Tuple[str, str]:
     text = (ROOT / "deploy" / "Containerfile").read_text()
     workdir = re.findall(r"^WORKDIR (\S+)$", text, re.M)[-1]
     return workdir, f"{workdir}/.venv/bin/python"
+
+
+def test_the_public_url_is_the_ingress_host(overlay: str) -> None:
+    """Twilio signs the public URL it calls; the connectors check it against PUBLIC_BASE_URL."""
+    objs = objects(overlay)
+    (ingress,) = [o for o in objs if o["kind"] == "Ingress"]
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    tls_hosts = {h for t in ingress["spec"]["tls"] for h in t["hosts"]}
+    public = _settings_env(objs)["PUBLIC_BASE_URL"]
+    assert hosts == tls_hosts == {public.removeprefix("https://").rstrip("/")}
