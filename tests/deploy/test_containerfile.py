@@ -60,6 +60,20 @@ def test_every_copied_file_exists_and_is_in_the_build_context() -> None:
             assert not is_ignored(source), f"{source} is excluded by .dockerignore"
 
 
+def test_what_the_processes_read_at_run_time_is_copied() -> None:
+    """Responses (domain.yml), programme facts and routing (config/), the migrations."""
+    from bot.core.settings import ROOT as SETTINGS_ROOT
+    from bot.core.settings import Settings
+
+    copied = {s for sources, _ in copies() for s in sources}
+    for needed in ("domain.yml", "config", "alembic.ini", "bot"):
+        assert needed in copied, needed
+    defaults = Settings(_env_file=None)
+    for name in ("PROGRAMMES_FILE", "ROUTING_FILE", "SLA_FILE", "STAFF_TELEGRAM_CHATS_FILE"):
+        path = Path(getattr(defaults, name)).relative_to(SETTINGS_ROOT)
+        assert path.parts[0] in copied, name
+
+
 def test_local_state_stays_out_of_the_image() -> None:
     for path in (".venv", "models", "var", ".git", ".venv-tools", "bot/__pycache__"):
         assert is_ignored(path), path
