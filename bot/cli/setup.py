@@ -12,6 +12,8 @@ from bot.core.migrate import upgrade
 def setup(url: Optional[str] = None, synthetic_households: int = 2000) -> None:
     """Migrate to head, then insert what is missing (idempotent: a second run adds nothing)."""
     from bot.console.auth import ensure_demo_staff
+    from bot.core.clock import utcnow
+    from bot.patterns.points import refresh_registry_points
     from bot.registry.seed import ensure_demo_registry
 
     print("==> database: migrating", flush=True)
@@ -20,6 +22,9 @@ def setup(url: Optional[str] = None, synthetic_households: int = 2000) -> None:
         print("==> database: demo registry", flush=True)
         ensure_demo_registry(session, synthetic_households=synthetic_households)
         ensure_demo_staff(session)
+        # The payment points complaints are matched against, read before the first one
+        # arrives (a full registry read; the worker repeats it daily).
+        refresh_registry_points(session, utcnow())
     print("==> database ready", flush=True)
 
 
