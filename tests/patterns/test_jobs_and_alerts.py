@@ -92,3 +92,40 @@ def test_the_worker_detects_alerts_escalates_and_writes_last_months_reports(
         for m in stub2.named("sendMessage")
     )
     assert find_district("Muzaffargarh").region in case.queue
+
+
+def test_a_spike_goes_to_the_district_group_and_its_supervisors(session, db_url) -> None:  # type: ignore[no-untyped-def]
+    from bot.patterns.detect import run_detection
+    from bot.patterns.link import classify_and_link
+    from bot.tickets.service import NewTicket, open_ticket
+
+    ensure_demo_registry(session, synthetic_households=0)
+    sup = create_staff(session, "sup-3", "pw-12345678", "supervisor", ["Muzaffargarh"], ["*"])
+    sup.telegram_chat_id = SUPERVISOR_CHAT
+    other = create_staff(session, "sup-quetta", "pw-12345678", "supervisor", ["Quetta"], ["*"])
+    other.telegram_chat_id = SUPERVISOR_CHAT + 1
+    for i in range(6):
+        at = NOW - timedelta(hours=3 + i)
+        new = NewTicket(
+            category="biometric_failure",
+            description="angootha nahi lagta",
+            cnic=f"3230310000{i:02d}1",
+            district="Muzaffargarh",
+            tehsil="Jatoi",
+            sender_id=f"rest:spike-{i}",
+        )
+        classify_and_link(session, open_ticket(session, new, now=at).ticket, at)
+    [spike] = run_detection(session, NOW).spikes
+    session.commit()
+    stub = StubRequest()
+    chats = ChatMap(queues={"integrity:*": INTEGRITY}, districts={"Muzaffargarh": DISTRICT})
+    run(
+        post_alerts(
+            Bot("123:TEST", request=stub), db.session_factory(db_url), chats, "https://c", NOW
+        )
+    )
+    sent = {int(m["chat_id"]): m["text"] for m in stub.named("sendMessage")}
+    assert set(sent) == {DISTRICT, SUPERVISOR_CHAT}  # not Quetta's supervisor, not integrity
+    text = sent[SUPERVISOR_CHAT]
+    assert text.startswith(f"Spike: {spike.label}") and "Jatoi" in text and "6 households" in text
+    assert text.count("PCMS-") == 6
