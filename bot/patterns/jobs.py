@@ -10,11 +10,13 @@ from typing import Callable, List, Optional
 from sqlalchemy.orm import Session
 
 from bot.core.settings import get_settings
+from bot.patterns.causes import load_taxonomy
 from bot.patterns.detect import run_detection
 from bot.patterns.points import refresh_registry_points
 from bot.patterns.reports import (
     build_report,
     districts_with_complaints,
+    partners_of,
     previous_month,
     report_name,
     write_report,
@@ -54,13 +56,17 @@ class PatternJobs:
             log.info("wrote %d monthly reports to %s", len(written), self.reports_dir)
 
     def monthly_reports(self, now: datetime) -> List[Path]:
-        """Last month's report of every district with complaints, unless already written."""
+        """Last month's report of every district with complaints, and of every partner (bank,
+        NADRA, survey firm) concerned by some, unless already written."""
         month = previous_month(now)
         written: List[Path] = []
         with self.session_factory() as session:
-            for district in districts_with_complaints(session, month, load_config()):
-                report = build_report(session, month, district)
-                if (self.reports_dir / f"{report_name(report)}.csv").exists():
+            wanted = [(d, None) for d in districts_with_complaints(session, month, load_config())]
+            wanted += [(None, p) for p in partners_of(session, load_taxonomy())]
+            for district, partner in wanted:
+                report = build_report(session, month, district, partner)
+                done = (self.reports_dir / f"{report_name(report)}.csv").exists()
+                if done or not report.figures.total:
                     continue
                 written += write_report(report, self.reports_dir)
         return written

@@ -63,7 +63,12 @@ def test_the_worker_detects_alerts_escalates_and_writes_last_months_reports(
     [case] = session.execute(select(PatternCase)).scalars().all()
     assert case.kind == KIND_POINT and case.households == 3
     written = sorted(p.name for p in reports.iterdir())
-    assert written == ["report-Muzaffargarh-2026-11.csv", "report-Muzaffargarh-2026-11.html"]
+    assert written == [  # the district, and the bank of the retailer the complaints name
+        "report-Muzaffargarh-2026-11.csv",
+        "report-Muzaffargarh-2026-11.html",
+        "report-all-HBL-2026-11.csv",
+        "report-all-HBL-2026-11.html",
+    ]
     jobs(NOW + timedelta(minutes=10))  # not due again yet, and the reports are there
     assert sorted(p.name for p in reports.iterdir()) == written
 
