@@ -113,11 +113,10 @@ def classify_and_link(
         ticket.household_key = household_key(session, ticket)
     if ticket.category == PROTECTION:
         return None
-    point = None
     if ticket.payment_point_id is None:
         point = find_point(session, ticket, now, rules, taxonomy, config)
         ticket.payment_point_id = point.id if point is not None else None
-    elif ticket.payment_point_id is not None:
+    else:
         point = session.get(PaymentPoint, ticket.payment_point_id)
     if point is not None:
         case = open_point_case(session, point)

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 from bot.core.districts import find_district
 from bot.core.masking import mask_text
 from bot.patterns.causes import Taxonomy, load_taxonomy
-from bot.patterns.models import SOURCE_REGISTRY, PatternCase, PatternCaseTicket, PaymentPoint
+from bot.patterns.models import (
+    KIND_SPIKE,
+    SOURCE_REGISTRY,
+    PatternCase,
+    PatternCaseTicket,
+    PaymentPoint,
+)
 from bot.registry.models import Person
 from bot.tickets.config import TicketConfig, load_config
 from bot.tickets.constants import PROTECTION
@@ -185,7 +191,12 @@ def _scrub(text: str, names: Sequence[str]) -> str:
 
 
 def _cases(
-    session: Session, district: Optional[str], start: datetime, end: datetime, partner: Any
+    session: Session,
+    district: Optional[str],
+    start: datetime,
+    end: datetime,
+    partner: Any,
+    taxonomy: Taxonomy,
 ) -> List[CaseRow]:
     """Cases with a complaint in the month (of the partner's complaints, for a partner)."""
     in_month = (
@@ -202,6 +213,8 @@ def _cases(
         subject = case.subject
         if point is not None and point.source != SOURCE_REGISTRY:
             subject = "a payment point not in the registry"
+        if case.kind == KIND_SPIKE:  # its subject carries the week's small counts
+            subject = f"{taxonomy.label(case.cause)} in {case.tehsil or 'a tehsil'}"
         names = session.execute(
             select(Person.name)
             .join(Ticket, Ticket.cnic == Person.cnic)
@@ -266,7 +279,7 @@ def build_report(
         causes=causes,
         tehsils=sorted({t for _, t in cells}),
         cells=cells,
-        cases=_cases(session, district, start, end, partner_clause),
+        cases=_cases(session, district, start, end, partner_clause, taxonomy),
     )
 
 

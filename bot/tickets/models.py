@@ -65,8 +65,9 @@ class Ticket(Base):
     ombudsman_referred_at: Optional[datetime] = Column(UTCDateTime(), nullable=True)
     assigned_to: Optional[str] = Column(String(64), nullable=True)
     # What caused it (config/causes.yml; bot/patterns), who set it (assistant or staff:x),
-    # the payment point it names and the household it came from (a hash-free key such as
-    # "hh:123"), so complaints about one point from many households add up.
+    # the payment point it names and the household it came from ("hh:<registry id>", or a
+    # digest of the CNIC or sender), so complaints about one point from many households
+    # add up.
     cause: Optional[str] = Column(String(32), nullable=True)
     cause_set_by: Optional[str] = Column(String(80), nullable=True)
     payment_point_id: Optional[int] = Column(Integer, nullable=True)
