@@ -54,6 +54,12 @@ _DELETE = text(
     "(SELECT 1 FROM events AS newer WHERE newer.sender_id = events.sender_id "
     "AND newer.timestamp >= :cutoff)"
 ).bindparams(bindparam("senders", expanding=True))
+# The tracker store's slot snapshots (bot.rasa_plugins.tracker_store) of the conversations
+# whose events are gone: they hold the same slots.
+_DELETE_SNAPSHOTS = text(
+    "DELETE FROM tracker_snapshots WHERE sender_id IN :senders AND NOT EXISTS "
+    "(SELECT 1 FROM events WHERE events.sender_id = tracker_snapshots.sender_id)"
+).bindparams(bindparam("senders", expanding=True))
 
 
 def purge(engine: Engine, days: int, now: Optional[float] = None, dry_run: bool = False) -> Purge:
@@ -67,6 +73,7 @@ def purge(engine: Engine, days: int, now: Optional[float] = None, dry_run: bool 
         return Purge(found, count, cutoff)
     conversations = events = 0
     seen: set[str] = set()
+    snapshots = inspect(engine).has_table("tracker_snapshots")
     while True:
         with engine.begin() as conn:
             senders: List[str] = [
@@ -78,6 +85,8 @@ def purge(engine: Engine, days: int, now: Optional[float] = None, dry_run: bool 
                 break
             seen.update(senders)
             events += conn.execute(_DELETE, {"senders": senders, "cutoff": cutoff}).rowcount
+            if snapshots:
+                conn.execute(_DELETE_SNAPSHOTS, {"senders": senders})
             conversations += len(senders)
     return Purge(conversations, events, cutoff)
 
