@@ -92,6 +92,7 @@ def never_silent(on_new_message: OnNewMessage) -> OnNewMessage:
         sender = message.sender_id or ""
         if await run_db(taken_over, REST, sender):
             return None  # staff answer this conversation
+        logger.warning("Rasa answered nothing to a REST message; sending the apology")
         app = _current_app.get()
         await forget_unanswered(app, sender)
         text = await apology_for(app, REST, sender, typed)

@@ -18,7 +18,6 @@ from bot.ops.supervise import RESTART_LOG, Program, Supervisor
 
 TITLES = {
     "actions": "action server",
-    "action-fallback": "action fallback",
     "rasa": "Rasa",
     "frontdoor": "front door",
     "console": "staff console",
@@ -45,7 +44,6 @@ class Services:
         console_port: Optional[int] = None,
         config_dir: Path = VAR_DIR,
         components: tuple = ("actions", "rasa", "console", "worker"),
-        fallback_port: Optional[int] = None,
         rasa_internal_port: Optional[int] = None,
     ) -> None:
         self.config_dir = config_dir
@@ -54,7 +52,6 @@ class Services:
         self.env = env or demo_environment()
         self.rasa_port = rasa_port
         self.action_port = action_port
-        self.fallback_port = fallback_port or free_port()
         # Rasa itself listens here; the front door (bot.ops.frontdoor) owns `rasa_port`.
         self.rasa_internal_port = rasa_internal_port or free_port()
         self.console_port = console_port or get_settings().CONSOLE_PORT
@@ -69,9 +66,9 @@ class Services:
         """The environment supervisord and so every service runs with."""
         env = dict(self.env)
         env.update(FIXED_ENV)
-        # Rasa calls the action server through the fallback, which apologises for it when
-        # it is down (as nginx and bot.rasa_plugins.action_fallback do on the production stack).
-        env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.fallback_port}/webhook"
+        # Rasa calls the action server directly and apologises itself when a call fails
+        # (bot.rasa_plugins.action_call), as nginx's fallback does on the production stack.
+        env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{self.action_port}/webhook"
         env["CONSOLE_PORT"] = str(self.console_port)
         env.setdefault("PYTHONUNBUFFERED", "1")
         # Rasa reads the action server's secret from its environment (the endpoints file
@@ -83,8 +80,6 @@ class Services:
         from bot.ops.launch import action_server_command, rasa_server_command
 
         actions_url = f"http://127.0.0.1:{self.action_port}"
-        fallback = [sys.executable, "-m", "bot.rasa_plugins.action_fallback", "--port"]
-        fallback += [str(self.fallback_port), "--upstream", f"{actions_url}/webhook"]
         catalogue = {
             "actions": [
                 Program(
@@ -93,13 +88,6 @@ class Services:
                     TITLES["actions"],
                     startsecs=10,
                     health_url=f"{actions_url}/health",
-                ),
-                Program(
-                    "action-fallback",
-                    fallback,
-                    TITLES["action-fallback"],
-                    startsecs=2,
-                    health_url=f"http://127.0.0.1:{self.fallback_port}/health",
                 ),
             ],
             "rasa": [

@@ -42,6 +42,8 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
         "action_endpoint": {
             "url": settings.ACTION_SERVER_URL,
             "enable_selective_domain": True,
+            # A failed action call gets the apology from Rasa itself (bot.rasa_plugins.action_call).
+            "stand_in": True,
             "headers": {AUTH_HEADER: authorization_value("${ACTION_SERVER_SECRET}")},
         },
         "nlg": {"type": "bot.rasa_plugins.nlg.LanguageAwareNLG"},

@@ -16,7 +16,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.language.i18n import LANGUAGES, conversation_language
-from bot.rasa_plugins import action_validation, metrics_hooks  # noqa: F401 - applied on import
+from bot.rasa_plugins import (  # noqa: F401 - applied on import
+    action_call,
+    action_validation,
+    metrics_hooks,
+)
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):

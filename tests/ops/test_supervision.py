@@ -42,7 +42,7 @@ def _back(live: LiveAssistant, name: str, timeout: float = 600) -> None:
 
 @pytest.mark.parametrize(
     ("index", "name"),
-    [(0, "actions"), (1, "action-fallback"), (2, "frontdoor"), (3, "rasa")],
+    [(0, "actions"), (2, "frontdoor"), (3, "rasa")],
 )
 def test_a_service_killed_mid_complaint(live_assistant, citizens, index, name) -> None:
     live = live_assistant

@@ -19,7 +19,6 @@ def test_every_started_process_has_telemetry_off_even_if_the_caller_turned_it_on
     programs = services.programs(tmp_path / "endpoints.yml", tmp_path / "credentials.yml")
     assert [p.name for p in programs] == [
         "actions",
-        "action-fallback",
         "rasa",
         "frontdoor",
         "console",
