@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import PERSONAS  # noqa: E402
 from bench.versus import OUT, Embedded, cpu_seconds  # noqa: E402
-from bot.core.settings import VAR_DIR  # noqa: E402
+from bot.channels.rest import token_header  # noqa: E402
+from bot.core.settings import VAR_DIR, get_settings  # noqa: E402
 
 CYCLE = (
     "what is my payment status",
@@ -48,9 +49,9 @@ def conversation(n: int, messages: int) -> List[str]:
 
 def send(url: str, sender: str, text: str) -> List[Dict]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
-    )
+    headers = {"Content-Type": "application/json"}
+    headers.update(token_header(get_settings().REST_CHANNEL_TOKEN))  # as bench.versus set it
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=60) as r:
         return json.loads(r.read() or b"[]")
 

@@ -193,7 +193,12 @@ class Embedded:
 
         self.var_dir = var_dir
         var_dir.mkdir(parents=True, exist_ok=True)
+        from bot.core.settings import reset_settings
+
         env = demo_environment()
+        # The load generator (this process) sends the REST token the services were given.
+        os.environ["REST_CHANNEL_TOKEN"] = env["REST_CHANNEL_TOKEN"]
+        reset_settings()
         env["DATABASE_URL"] = f"sqlite:///{var_dir / 'madadgar.db'}"
         env["TRACKER_DB_URL"] = f"sqlite:///{var_dir / 'tracker.db'}"
         env["METRICS_BASE_PORT"] = str(_free_base_port(4))  # as `make run`: metrics on
