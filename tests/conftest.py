@@ -14,3 +14,13 @@ pytest_plugins = [
     "tests.auxil.browser",
     "tests.auxil.twilio_fakes",
 ]
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Under pytest-xdist (`--dist loadgroup`) every test on the trained model runs on one
+    worker: the model is loaded and its servers started once, not once per worker."""
+    import pytest
+
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("rasa"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -15,6 +16,9 @@ from bot.core.settings import ROOT
 
 MODELS_DIR = ROOT / "models"
 STAMP = ROOT / "var" / "train.fingerprint"
+# Held while checking and training: parallel test workers and a second `make run` wait
+# for the one training instead of starting their own.
+LOCK = ROOT / "var" / "train.lock"
 INPUTS = ("config.yml", "domain.yml", "data")
 # Python code the model embeds (custom NLU components and their lexicons).
 CODE_INPUTS = ("bot/nlu",)
@@ -46,6 +50,13 @@ def latest_model() -> Optional[Path]:
 
 def ensure_model(force: bool = False) -> Path:
     """The trained model, training first if its inputs changed since the last training."""
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _ensure_model(force)
+
+
+def _ensure_model(force: bool) -> Path:
     current = fingerprint()
     model = latest_model()
     if not force and model and STAMP.exists() and STAMP.read_text().strip() == current:
