@@ -41,9 +41,13 @@ def read_cnic(text: str) -> CnicCheck:
     reference = first_reference(text)
     if reference is not None:
         with session_scope() as session:
-            known = CnicVault(session).resolve(reference) is not None
+            digits = CnicVault(session).resolve(reference)
         # An unknown reference (a forged one, or HASH_KEY changed): ask for the CNIC again.
-        return CnicCheck(reference, None, 13) if known else CnicCheck(None, CNIC_PROBLEM_LENGTH)
+        if digits is None:
+            return CnicCheck(None, CNIC_PROBLEM_LENGTH)
+        # The channels vault mistyped CNICs too: say what is wrong with the digits.
+        check = check_cnic(digits)
+        return CnicCheck(reference, None, 13) if check.ok else check
     check = check_cnic(text)
     if not check.ok:
         return check

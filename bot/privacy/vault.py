@@ -4,8 +4,9 @@ The channels call `substitute_text` on every incoming message, so the tracker st
 ever holds references (``CNIC#…``); the actions' services call `real_cnic` when they need
 the digits (registry look-ups, the ticket, which staff must be able to read). The digits
 are kept sealed with Fernet under a key derived from VAULT_KEY, in their own table, so a
-copy of the tracker store or of the logs alone gives nobody a CNIC. Only valid CNICs are
-vaulted: a mistyped one stays as typed, so the assistant can say what is wrong with it.
+copy of the tracker store or of the logs alone gives nobody a CNIC. Anything in the shape of
+a CNIC is vaulted, valid or not: a CNIC mistyped by one digit is still almost all of a real
+person's CNIC. The assistant reads what is wrong with it from the vaulted digits.
 References are keyed by HASH_KEY: changing it (or VAULT_KEY) orphans existing references,
 and conversations then ask for the CNIC again.
 """
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.db import session_scope
-from bot.core.identifiers import mask_cnic, normalise_cnic
+from bot.core.identifiers import ascii_digits, mask_cnic, normalise_cnic
 from bot.core.reference import canonical, find_references, is_reference, make_reference
 from bot.core.settings import get_settings
 from bot.privacy.models import VaultedCnic
@@ -46,10 +47,10 @@ def fernet_for(key: str, label: bytes = b"madadgar-cnic-vault-seal") -> Fernet:
 
 
 def cnic_spans(text: str) -> List[Tuple[int, int, str]]:
-    """(start, end, 13 digits) of each valid CNIC in `text`.
+    """(start, end, digits) of each CNIC in `text`, and of each number shaped like one.
 
-    The CNICs the NLU finds, and also 13 digits grouped oddly ("32303-990000-12"), which
-    the NLU leaves alone but the assistant still accepts as a CNIC when it asked for one.
+    The CNICs the NLU finds, 13 digits grouped oddly ("32303-990000-12"), and the tries
+    that are not valid CNICs at all (a wrong first digit, 12 or 14 digits).
     """
     from bot.nlu.extract import extract_entities  # the gazetteers load on first use only
     from bot.nlu.normalise import as_text, normalise_with_offsets
@@ -64,12 +65,21 @@ def cnic_spans(text: str) -> List[Tuple[int, int, str]]:
     taken = [(e.start, e.end) for e in entities]
     norm = normalise_with_offsets(as_text(text))
     for run in find_number_runs(norm.text):
-        digits = normalise_cnic(run.cnic_attempt or "")
+        digits = run.cnic_attempt
         if digits:
             start, end = norm.to_original(run.start, run.end)
             if not any(s < end and start < e for s, e in taken):
-                spans.append((start, end, digits))
+                spans.append((start, end, normalise_cnic(digits) or digits))
     return sorted(spans)
+
+
+def cnic_shaped(value: str) -> Optional[str]:
+    """The digits of a valid CNIC, or of a number shaped like one (12-14 digits); else None."""
+    digits = normalise_cnic(value)
+    if digits:
+        return digits
+    digits = re.sub(r"\D", "", ascii_digits(value or ""))
+    return digits if 12 <= len(digits) <= 14 else None
 
 
 def _insert_once(session: Session, reference: str, sealed: str) -> None:
@@ -121,10 +131,11 @@ class CnicVault:
         return make_reference(digits, self.key)
 
     def put(self, cnic: str) -> str:
-        """Store a valid CNIC (once) and return its reference, e.g. ``CNIC#kq7xbt…``."""
-        digits = normalise_cnic(cnic)
+        """Store a CNIC, or a number shaped like one, (once) and return its reference,
+        e.g. ``CNIC#kq7xbt…``."""
+        digits = cnic_shaped(cnic)
         if digits is None:
-            raise ValueError("not a valid CNIC")
+            raise ValueError("not shaped like a CNIC")
         reference = make_reference(digits, self.key)
         with self._db() as session:
             if session.get(VaultedCnic, reference) is None:
@@ -157,7 +168,8 @@ class CnicVault:
         return normalise_cnic(str(value))
 
     def substitute(self, text: str) -> str:
-        """`text` with every valid CNIC replaced by its reference (stored in the vault)."""
+        """`text` with every CNIC, and every number shaped like one, replaced by its
+        reference (stored in the vault)."""
         if not text or not any(ch.isdigit() for ch in text):
             return text
         for _ in range(_MAX_PASSES):

@@ -55,18 +55,30 @@ def test_unknown_or_malformed_references_resolve_to_nothing(session):
     assert vault.real_cnic("not a cnic") is None
 
 
-def test_substitute_replaces_valid_cnics_only(db_url):
+def test_substitute_vaults_every_cnic_and_everything_shaped_like_one(db_url):
     said = (
         f"mera cnic {DASHED} hai aur biwi ka {URDU}, bhai ka 32303-990000-1, phir 32303-990000-12"
     )
     out = substitute_text(said)
     assert PAID.cnic[5:12] not in out and "۹۹۰۰۰۰۱" not in out
-    assert len(REFERENCE.findall(out)) == 3
-    # Twelve digits are no CNIC: left as typed, so the assistant can say what is wrong;
-    # thirteen grouped oddly are still a CNIC it would accept, so they are vaulted.
-    assert "32303-990000-1," in out and "990000-12" not in out
+    # Twelve digits are no CNIC, but one digit short of a person's: vaulted as well.
+    assert len(REFERENCE.findall(out)) == 4
+    assert "990000" not in out
     assert substitute_text(out) == out
     assert substitute_text("") == "" and substitute_text(None) is None
+
+
+def test_a_cnic_one_digit_from_a_real_one_is_vaulted_and_still_refused(db_url):
+    """A wrong first digit: nothing of it reaches the tracker, and she is told what is wrong."""
+    out = substitute_text("mera cnic 02303-9900001-2 hai")
+    assert not any(ch.isdigit() for ch in out.replace(REFERENCE.search(out).group(0), ""))
+    assert "9900001" not in out
+    check = identity.read_cnic(out)
+    assert not check.ok and identity.cnic_problem(check)[0].response == "utter_invalid_cnic_prefix"
+    short = identity.read_cnic(substitute_text("35202-123456-1"))
+    assert not short.ok and short.found_digits == 12
+    valid = identity.read_cnic(substitute_text(DASHED))
+    assert valid.ok and is_reference(valid.digits)
 
 
 def test_a_reference_glued_to_words_is_set_apart(db_url):
