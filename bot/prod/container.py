@@ -1,7 +1,7 @@
 """Entry points of the container image (deploy/Containerfile) for the roles that need a step
 before they serve: Rasa (its endpoints and credentials files) and the migration job.
 
-    python -m bot.prod.container rasa [--port 5005] [--model models/madadgar.tar.gz]
+    python -m bot.prod.container rasa [--port 5005] [--host 0.0.0.0] [--model models/madadgar.tar.gz]
     python -m bot.prod.container migrate
 
 Everything comes from the environment (the Kubernetes Secrets and ConfigMap,
@@ -29,10 +29,15 @@ RASA_PORT = 5005
 
 
 def rasa_command(
-    env: Mapping[str, str], runtime_dir: Path, model: Path, port: int = RASA_PORT
+    env: Mapping[str, str],
+    runtime_dir: Path,
+    model: Path,
+    port: int = RASA_PORT,
+    host: str = "0.0.0.0",
 ) -> List[str]:
     """Write endpoints.yml and credentials.yml for `env` into `runtime_dir`; the `rasa run`
-    command serving `model` on all interfaces, its HTTP API behind RASA_TOKEN."""
+    command serving `model` on `host` (the pod's every interface), its HTTP API behind
+    RASA_TOKEN."""
     if not model.exists():
         raise SystemExit(f"no model at {model}: the image is built with one (madadgar train)")
     token = env.get("RASA_TOKEN")
@@ -40,7 +45,7 @@ def rasa_command(
         raise SystemExit("RASA_TOKEN is not set: the console reaches Rasa's HTTP API with it")
     endpoints, credentials, enabled = write_rasa_files(runtime_dir, env)
     print(f"rasa: channels {', '.join(enabled)}; endpoints in {runtime_dir}", flush=True)
-    return rasa_server_command(model, endpoints, credentials, port, "0.0.0.0", token)
+    return rasa_server_command(model, endpoints, credentials, port, host, token)
 
 
 def migrate(env: Mapping[str, str]) -> None:
@@ -66,6 +71,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     roles = parser.add_subparsers(dest="role", required=True)
     rasa = roles.add_parser("rasa", help="write Rasa's files, then exec `rasa run`")
     rasa.add_argument("--port", type=int, default=RASA_PORT)
+    rasa.add_argument("--host", default="0.0.0.0", help="address to bind (the pod's: all)")
     rasa.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     roles.add_parser("migrate", help="migrations and the tracker table, then exit")
     args = parser.parse_args(argv)
@@ -74,7 +80,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         migrate(env)
         return 0
     runtime_dir = Path(env.get(RUNTIME_DIR_ENV, DEFAULT_RUNTIME_DIR))
-    command = rasa_command(env, runtime_dir, args.model, args.port)
+    command = rasa_command(env, runtime_dir, args.model, args.port, args.host)
     sys.stdout.flush()
     os.execv(command[0], command)
     return 1  # not reached

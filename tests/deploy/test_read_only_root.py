@@ -1,0 +1,228 @@
+"""Every role of the image runs from its manifest command with the manifests' conditions: a
+read-only root file system with /tmp alone writable (the emptyDir), demo mode off with real
+secrets, PostgreSQL over the network. Each process runs in a mount namespace of its own
+where / is remounted read-only and /tmp is a fresh tmpfs (as root, like the tests' servers)."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from tests.auxil.servers import free_port
+from tests.deploy.conftest import ROOT, objects, workloads
+
+pytestmark = pytest.mark.postgres
+# /tmp is the only writable place, as in the pods (HOME is /tmp there too).
+READ_ONLY = (
+    "mount -o remount,bind,ro / && mount -t tmpfs -o size=1g tmpfs /tmp && "
+    '{ [ -z "$MADADGAR_RUNTIME_DIR" ] || mkdir -p "$MADADGAR_RUNTIME_DIR"; } && exec "$@"'
+)
+KEYS = (
+    "HASH_KEY",
+    "VAULT_KEY",
+    "CONSOLE_SECRET_KEY",
+    "ACTION_SERVER_SECRET",
+    "REST_CHANNEL_TOKEN",
+    "RASA_TOKEN",
+)
+
+
+def manifest_commands() -> Dict[str, List[str]]:
+    """container name -> command, from the rendered national overlay, run by this venv."""
+    found = {}
+    for w in workloads(objects("national")):
+        for c in w["spec"]["template"]["spec"]["containers"]:
+            assert c["command"][0] == "/app/.venv/bin/python"
+            found[c["name"]] = [sys.executable] + c["command"][1:]
+    return found
+
+
+def with_option(command: List[str], option: str, value: str) -> List[str]:
+    """`command` with `option`'s value replaced (loopback addresses and free ports here)."""
+    out = list(command)
+    out[out.index(option) + 1] = value
+    return out
+
+
+@pytest.fixture()
+def databases(pg_url: str) -> Iterator[Dict[str, str]]:
+    """Two empty PostgreSQL databases, the helpline's and the tracker's."""
+    admin = create_engine(pg_url, future=True, isolation_level="AUTOCOMMIT")
+    names = {key: f"ro_{key}_{uuid.uuid4().hex[:8]}" for key in ("app", "tracker")}
+    with admin.connect() as conn:
+        for name in names.values():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = pg_url.rsplit("/", 1)[0]
+    try:
+        yield {
+            "DATABASE_URL": f"{base}/{names['app']}",
+            "TRACKER_DB_URL": f"{base}/{names['tracker']}",
+        }
+    finally:
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def pod_env(databases: Dict[str, str]) -> Dict[str, str]:
+    """The ConfigMap of the overlay, real secrets, the databases; nothing from this process."""
+    (config,) = [o for o in objects("national") if o["kind"] == "ConfigMap"]
+    env = dict(config["data"])
+    env.update({key: secrets.token_urlsafe(32) for key in KEYS})
+    env.update(databases)
+    env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    # under /tmp here: the pods mount an emptyDir at /run/madadgar for it
+    env["MADADGAR_RUNTIME_DIR"] = "/tmp/madadgar-run"
+    assert env["DEMO_MODE"] == "false" and env["HOME"] == "/tmp"
+    return env
+
+
+class Role:
+    """One process in its read-only mount namespace, its output in a log file."""
+
+    def __init__(self, name: str, command: List[str], env: Dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.log = logs / f"{name}.log"
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh"]
+                + command,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=str(ROOT),  # the image's WORKDIR: /app
+            )
+
+    def wait_http(self, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"{self.name} exited:\n{self.output()}"
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        raise AssertionError(f"{self.name} did not answer {url}:\n{self.output()}")
+
+    def finish(self, timeout: float) -> int:
+        return self.proc.wait(timeout)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture()
+def roles(tmp_path: Path) -> Iterator[List[Role]]:
+    started: List[Role] = []
+    yield started
+    for role in reversed(started):
+        role.stop()
+
+
+def test_the_root_is_read_only_in_the_roles_namespace() -> None:
+    outside = ROOT / f".read-only-probe-{uuid.uuid4().hex[:8]}"
+    try:
+        done = subprocess.run(
+            ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh"]
+            + ["sh", "-c", f"touch /tmp/ok && echo tmp-writable && touch {outside}"],
+            env={"MADADGAR_RUNTIME_DIR": "/tmp/run", "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+        )
+        assert "tmp-writable" in done.stdout
+        assert done.returncode != 0 and "Read-only file system" in done.stderr
+        assert not outside.exists()
+    finally:
+        outside.unlink(missing_ok=True)
+
+
+def migrate_then_actions(env: Dict[str, str], roles: List[Role], logs: Path) -> Tuple[int, int]:
+    """The migration Job to completion, then an action server and the action fallback in
+    front of it (as in the Rasa pod), both answering; their ports."""
+    commands = manifest_commands()
+    migrate = Role("migrate", commands["migrate"], env, logs)
+    assert migrate.finish(300) == 0, migrate.output()
+    actions_port, fallback_port = free_port(), free_port()
+    actions = with_option(commands["actions"], "--host", "127.0.0.1")
+    roles.append(Role("actions", with_option(actions, "--port", str(actions_port)), env, logs))
+    fallback = with_option(commands["action-fallback"], "--host", "127.0.0.1")
+    fallback = with_option(fallback, "--port", str(fallback_port))
+    fallback = with_option(fallback, "--upstream", f"http://127.0.0.1:{actions_port}/webhook")
+    roles.append(Role("action-fallback", fallback, {"PATH": env["PATH"]}, logs))
+    roles[-2].wait_http(f"http://127.0.0.1:{actions_port}/health", 120)
+    roles[-1].wait_http(f"http://127.0.0.1:{fallback_port}/health", 60)
+    return actions_port, fallback_port
+
+
+def test_migrate_actions_fallback_console_and_worker_run_read_only(
+    pod_env: Dict[str, str], databases: Dict[str, str], roles: List[Role], tmp_path: Path
+) -> None:
+    commands = manifest_commands()
+    _, fallback_port = migrate_then_actions(pod_env, roles, tmp_path)
+    tables = inspect(create_engine(databases["DATABASE_URL"])).get_table_names()
+    assert "ticket" in tables
+    assert "events" in inspect(create_engine(databases["TRACKER_DB_URL"])).get_table_names()
+    console_port = free_port()
+    console_env = dict(pod_env, CONSOLE_HOST="127.0.0.1", CONSOLE_PORT=str(console_port))
+    roles.append(Role("console", commands["console"], console_env, tmp_path))
+    roles[-1].wait_http(f"http://127.0.0.1:{console_port}/login", 120)
+
+    # the action server behind the fallback still wants the secret (401 without it)
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{fallback_port}/webhook", data=b"{}", method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
+
+    worker = Role("worker", commands["worker"] + ["--once"], pod_env, tmp_path)
+    assert worker.finish(300) == 0, worker.output()
+
+
+@pytest.mark.model
+def test_rasa_serves_a_conversation_read_only(
+    trained_model: Path, pod_env: Dict[str, str], roles: List[Role], tmp_path: Path
+) -> None:
+    from bot.cli.chat import send
+
+    commands = manifest_commands()
+    _, fallback_port = migrate_then_actions(pod_env, roles, tmp_path)
+    rasa_port = free_port()
+    rasa = with_option(commands["rasa"], "--port", str(rasa_port))
+    rasa += ["--host", "127.0.0.1", "--model", str(trained_model)]
+    rasa_env = dict(pod_env, ACTION_SERVER_URL=f"http://127.0.0.1:{fallback_port}/webhook")
+    roles.append(Role("rasa", rasa, rasa_env, tmp_path))
+    roles[-1].wait_http(f"http://127.0.0.1:{rasa_port}/", 600)
+
+    url, token = f"http://127.0.0.1:{rasa_port}", pod_env["REST_CHANNEL_TOKEN"]
+    greeting = [r.get("text") or "" for r in send(url, "ro-1", "hello", token=token)]
+    assert any(greeting), roles[-1].output()
+    asked = send(url, "ro-1", "mera paisa kab milega", token=token)
+    assert "CNIC" in " ".join(r.get("text") or "" for r in asked), roles[-1].output()
+    # the CNIC is validated by the action server, called through the fallback (whose
+    # stand-in reply would say that something went wrong)
+    answered = send(url, "ro-1", "35202-1234567-1", token=token)
+    text = " ".join(r.get("text") or "" for r in answered)
+    assert text and "wrong" not in text.lower(), roles[0].output() + roles[-1].output()
