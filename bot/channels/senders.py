@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
 from typing import Any, Callable, Dict, Optional, Protocol
 
@@ -152,6 +153,37 @@ class TwilioMessagingSender:
         return sender.send(recipient, text)
 
 
+class TwilioCallSender:
+    """A short automated call reading a notice, by Twilio's outbound call API.
+
+    For households that only ever called the helpline: the text (the voice form of the
+    notice) is spoken in Urdu when written in Urdu script, else in English, twice."""
+
+    def __init__(
+        self,
+        client_factory: Callable[[], Any],
+        from_number: str,
+        settings: Optional[Settings] = None,
+        status_callback: Optional[str] = None,
+    ) -> None:
+        self._sms = TwilioSmsSender(client_factory, from_number, status_callback)
+        self.settings = settings
+
+    def send(self, recipient: str, text: str, template: Optional[str] = None) -> Optional[str]:
+        from bot.channels.voice_text import speakable
+        from bot.channels.voice_twiml import read_out
+
+        to = normalise_phone(recipient) or recipient
+        language = "ur" if re.search(r"[\u0600-\u06ff]", text) else "en"
+        twiml = read_out(speakable(text, language), language, self.settings)
+        call = self._sms.client.calls.create(to=to, from_=self._sms.from_number, twiml=twiml)
+        if getattr(call, "status", None) in ("failed", "canceled"):
+            raise SendError(f"Twilio refused the call: {call.status}")
+        sid = str(getattr(call, "sid", "") or "")
+        logger.info("call %s placed to %s", sid, mask_phone(to))
+        return sid or None
+
+
 def run_coroutine_blocking(factory: Callable[[], Any]) -> Any:
     """Run `factory()`'s coroutine to completion from sync code, even inside a running loop."""
     try:
@@ -241,6 +273,8 @@ def build_senders(settings: Settings) -> Dict[str, Sender]:
             senders["twilio"] = TwilioMessagingSender(sms, whatsapp)
         if sms:
             senders["twilio_voice"] = sms  # a caller is answered by SMS to their number
+            # a household that only ever called is told a notice by an automated call
+            senders["twilio_call"] = TwilioCallSender(factory, str(sms_from), settings)
     if not missing_settings("telegram", settings):
         senders["telegram"] = TelegramSender(lambda: telegram_bot(settings))
     return senders

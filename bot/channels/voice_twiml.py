@@ -141,3 +141,14 @@ def record(
         timeout=5,
     )
     return str(answer)
+
+
+def read_out(text: str, language: Optional[str], settings: Optional[Settings] = None) -> str:
+    """An automated call: the notice read twice with a pause between, then goodbye."""
+    profile = voice_profile(language, settings)
+    answer = VoiceResponse()
+    _say(answer, text, profile)
+    answer.pause(length=2)
+    _say(answer, text, profile)
+    answer.hangup()
+    return str(answer)

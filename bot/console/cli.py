@@ -5,6 +5,7 @@ madadgar staff passwd NAME            (prompts)
 madadgar staff list | disable NAME | demo
 madadgar admin registry seed [--households 2000]
 madadgar admin registry generate --households 100000 --seed 7
+madadgar admin registry import FILE   (payment-status file: apply it, queue the notices)
 madadgar admin escalate [--as-of 2026-12-31T10:00]   (drill: as if at that time)
 madadgar admin demo                   (demo staff, persona households, demo tickets)
 madadgar admin patterns [--as-of 2026-12-07T10:00]   (pattern cases and spikes, now)
@@ -17,6 +18,7 @@ import argparse
 import getpass
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from sqlalchemy import select
@@ -85,6 +87,14 @@ def _parser() -> argparse.ArgumentParser:
         "generate", help="append synthetic households (bot.registry.generator)", add_help=False
     )
 
+    imported = reg.add_parser(
+        "import", help="apply a payment-status file (docs/REGISTRY_IMPORT.md), queue notices"
+    )
+    imported.add_argument("file", type=Path, help="CSV with a header, or JSON lines")
+    imported.add_argument(
+        "--no-notices", action="store_true", help="record the changes but tell nobody"
+    )
+
     escalate = sub.add_parser("escalate", help="run the escalation pass once")
     escalate.add_argument(
         "--as-of",
@@ -128,6 +138,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     upgrade(url)
     if args.group == "staff":
         return _staff(args, url)
+    if args.group == "registry" and args.cmd == "import":
+        return _import(args.file, url, notify=not args.no_notices)
     if args.group == "registry":
         from bot.registry.seed import ensure_demo_registry
 
@@ -188,6 +200,26 @@ def _report(args: argparse.Namespace, url: Optional[str]) -> int:
         print(exc, file=sys.stderr)
         return 2
     return 0
+
+
+def _import(path: Path, url: Optional[str], notify: bool = True) -> int:
+    """Apply a payment-status file; every skipped row is printed with its line number."""
+    from bot.outreach.notices import Notifier, expiring_days
+    from bot.registry.imports import import_file
+
+    if not path.is_file():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 1
+    result = import_file(
+        db.session_factory(url),
+        path,
+        on_transitions=Notifier() if notify else None,
+        expiring_days=expiring_days(),
+    )
+    for problem in result.problems:
+        print(f"{path.name}: {problem}", file=sys.stderr)
+    print(f"{path.name}: {result.summary()}")
+    return 3 if result.problems else 0  # 3: some rows were skipped (the rest applied)
 
 
 def _staff(args: argparse.Namespace, url: Optional[str]) -> int:

@@ -19,6 +19,7 @@ from typing import Optional
 
 from sqlalchemy import (
     Boolean,
+    DateTime,
     Column,
     Date,
     Float,
@@ -118,6 +119,8 @@ class Instalment(Base):
     bank: Optional[str] = Column(String(32), nullable=True)
     agent: Optional[str] = Column(String(100), nullable=True)
     status_date: Optional[date] = Column(Date, nullable=True)
+    # The last day a ready payment can be collected, when the payment file says so.
+    collect_until: Optional[date] = Column(Date, nullable=True)
     # Who the money is for when it is not the recipient herself (a child's stipend).
     for_person_id: Optional[int] = Column(
         Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True
@@ -126,3 +129,36 @@ class Instalment(Base):
     __table_args__ = (
         Index("ix_instalment_person_programme_quarter", "person_id", "programme", "quarter"),
     )
+
+
+class Transition(Base):
+    """One change of a household's payment state, as a registry import recorded it.
+
+    to_state is an instalment status, or "cnic_expiring" when the import showed the CNIC
+    on record expiring soon. Append-only: the household's history of what changed when.
+    """
+
+    __tablename__ = "registry_transition"
+
+    id: int = Column(Integer, primary_key=True)
+    household_id: int = Column(
+        Integer, ForeignKey("household.id", ondelete="CASCADE"), nullable=False
+    )
+    person_id: int = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    for_person_id: Optional[int] = Column(
+        Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True
+    )
+    programme: Optional[str] = Column(String(32), nullable=True)
+    quarter: Optional[str] = Column(String(7), nullable=True)
+    from_state: Optional[str] = Column(String(24), nullable=True)
+    to_state: str = Column(String(24), nullable=False)
+    reason: Optional[str] = Column(String(32), nullable=True)
+    amount: Optional[int] = Column(Integer, nullable=True)
+    place: Optional[str] = Column(String(100), nullable=True)
+    status_date: Optional[date] = Column(Date, nullable=True)
+    collect_until: Optional[date] = Column(Date, nullable=True)
+    source: str = Column(String(120), nullable=False)  # the file's name
+    line: int = Column(Integer, nullable=False)
+    recorded_at = Column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (Index("ix_registry_transition_household", "household_id", "id"),)

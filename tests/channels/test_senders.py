@@ -94,7 +94,7 @@ def test_build_senders_only_for_configured_channels(channel_env, monkeypatch):
     from bot.core.settings import reset_settings
 
     senders = build_senders(get_settings())
-    assert set(senders) == {"twilio", "twilio_voice", "telegram"}
+    assert set(senders) == {"twilio", "twilio_voice", "twilio_call", "telegram"}
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     reset_settings()
-    assert set(build_senders(get_settings())) == {"twilio", "twilio_voice"}
+    assert set(build_senders(get_settings())) == {"twilio", "twilio_voice", "twilio_call"}
