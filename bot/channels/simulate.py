@@ -3,6 +3,7 @@
     python -m bot.channels.simulate sms --from +923001234567
     python -m bot.channels.simulate voice --say "dtmf:1" --say "meri qist nahi aayi"
     python -m bot.channels.simulate telegram --say /start --say lang:ur
+    python -m bot.channels.simulate outbound     # the phones the helpline writes to or calls
 
 Requests are signed with the server's own TWILIO_AUTH_TOKEN / TELEGRAM_SECRET_TOKEN
 (and PUBLIC_BASE_URL for the URL Twilio would sign). Voice input: words are speech,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
@@ -254,14 +256,32 @@ def _show(out: Output, lines: List[str]) -> None:
         out(f"bot> {line}")
 
 
+def outbound(port: int, out: Output = print) -> int:
+    """Play the phones the helpline writes to or calls on its own (notices, ticket updates)."""
+    from bot.channels.simulate_twilio import FakeTwilioRest
+
+    api = FakeTwilioRest(port, out).start()
+    out(f"(Twilio stand-in on {api.base_url}: the demo worker sends here; Ctrl-C to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        api.stop()
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="madadgar simulate", description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=sorted(PATHS))
+    parser.add_argument("mode", choices=sorted([*PATHS, "outbound"]))
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server")
     parser.add_argument("--from", dest="phone", default="+923001234567", help="caller's number")
     parser.add_argument("--say", action="append", default=[], help="non-interactive input (repeat)")
     parser.add_argument("--bot-api-port", type=int, default=8099)
+    parser.add_argument("--twilio-api-port", type=int, default=8098, help="for outbound")
     args = parser.parse_args(argv)
+    if args.mode == "outbound":
+        return outbound(args.twilio_api_port)
     return run(args.mode, args.url, args.phone, args.say, args.bot_api_port)
 
 

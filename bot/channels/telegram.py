@@ -43,7 +43,7 @@ from bot.evidence import service as evidence_service
 from bot.evidence.media import Media, MediaRefused
 from bot.evidence.media import fetch as fetch_media
 from bot.language.i18n import LANGUAGES
-from bot.outreach import consent
+from bot.outreach import consent, contacts
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +299,7 @@ class TelegramInput(InputChannel):
             return
         await self._to_assistant(text, chat_id, metadata, on_new_message, lang, app)
         await run_db(consent.notice_once, CHANNEL, chat_id, lang, metadata.get("phone"))
+        await run_db(contacts.seen, CHANNEL, chat_id, lang, metadata.get("phone"))
 
     async def _media_files(self, message: Any) -> List[Callable[[], Media]]:
         """A fetch for the photo (largest size), voice note, audio or document, via getFile."""

@@ -34,7 +34,7 @@ from bot.core.settings import Settings, get_settings
 from bot.evidence import service as evidence_service
 from bot.evidence.media import Media
 from bot.evidence.media import fetch as fetch_media
-from bot.outreach import consent
+from bot.outreach import consent, contacts
 
 logger = logging.getLogger(__name__)
 
@@ -375,6 +375,7 @@ class TwilioMessagingInput(InputChannel):
         queued after the answer at her first message."""
         lang = await conversation_language(turn.app, turn.conversation, turn.text)
         await run_db(consent.notice_once, CHANNEL, turn.sender, lang, turn.phone)
+        await run_db(contacts.seen, CHANNEL, turn.sender, lang, turn.phone)
         pages, new_choices = format_reply(said, turn.whatsapp, lang, self.max_segments)
         now, rest = (pages, []) if turn.whatsapp else (pages[:1], pages[1:])
         await run_db(

@@ -29,10 +29,11 @@ from bot.channels.voice_text import (
     spoken_amounts,
     spoken_entry,
 )
-from bot.core.identifiers import mask_phone
+from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
 from bot.evidence.media import fetch as fetch_media
 from bot.nlu.spoken import answer_is, lexicon, voice_words
+from bot.outreach import contacts
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,9 @@ class TwilioVoiceInput(InputChannel):
                     state, [say("channel_error", state.language)], state.last_prompt or ""
                 )
             await run_db(store.save_call, state)
+            caller = normalise_phone(form.get("From") or "")
+            if caller and state.language:  # a household that only calls is told by a call
+                await run_db(contacts.seen, CHANNEL, caller, state.language, caller)
             await run_db(store.save_reply, CHANNEL, key, twiml)
             return _xml(twiml)
 

@@ -18,9 +18,11 @@ from bot.console.views import aware
 from bot.console.web import check_csrf, current_user, get_db, render
 from bot.core import audit
 from bot.core.clock import utcnow
+from bot.core.conversations import address_of
 from bot.core.masking import mask_text
 from bot.live import service as live
 from bot.live.models import LiveConversation
+from bot.outreach import notice_views
 from bot.privacy.seal import unseal
 
 router = APIRouter()
@@ -90,6 +92,10 @@ def detail(request: Request, db: Session, row: LiveConversation) -> Dict[str, An
     data = summary(row)
     data["messages"] = messages(request, db, row)
     data["history"] = history(db, row)
+    data["notices"] = [
+        {"day": n.day.isoformat(), "notice": n.reason, "state": n.state, "text": n.text}
+        for n in notice_views.for_address(db, address_of(row.id))
+    ]
     return data
 
 

@@ -11,6 +11,7 @@ from bot.console.models import StaffUser
 from bot.console.queries import QueueFilter, choices, dashboard, now_utc, satisfaction
 from bot.console.views import CATEGORY_LABELS, bars
 from bot.console.web import current_user, get_db, render
+from bot.outreach import notice_views
 from bot.tickets.models import Ticket
 
 router = APIRouter()
@@ -33,6 +34,8 @@ def dashboard_page(
             "by_district": bars(data.open_by_district),
             "by_desk_feedback": satisfaction(db, user, flt, now, "desk"),
             "by_district_feedback": satisfaction(db, user, flt, now, "district"),
+            "notices": notice_views.figures(db, None if user.all_districts else user.district_list),
+            "notice_states": notice_views.STATES,
             "districts": choices(db, user, Ticket.district),
             "programmes": choices(db, user, Ticket.programme),
         },

@@ -30,6 +30,7 @@ from bot.core import audit
 from bot.core.identifiers import format_cnic, mask_cnic, mask_phone
 from bot.core.masking import mask_text
 from bot.language.i18n import LANGUAGES
+from bot.outreach import notice_views
 from bot.patterns.causes import load_taxonomy
 from bot.patterns.link import set_cause
 from bot.patterns.models import PaymentPoint
@@ -117,6 +118,7 @@ def _ticket_page(
             "now": now,
             "history": service.history(db, ticket),
             "attachments": evidence.attachments_of(db, ticket),
+            "notices": notice_views.for_cnic(db, ticket.cnic),
             "transcript": read_transcript(
                 ticket.sender_id, request.app.state.settings.TRACKER_DB_URL, since=since, session=db
             ),

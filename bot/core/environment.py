@@ -23,6 +23,9 @@ DEMO_CHANNEL_ENV = {
     "TELEGRAM_SECRET_TOKEN": "demo-telegram-secret",
     # `madadgar simulate telegram` stands in for Telegram's Bot API on this port.
     "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8099/bot",
+    # `madadgar simulate outbound` stands in for Twilio's REST API here: the notices,
+    # ticket updates and automated calls the worker sends show up in that terminal.
+    "TWILIO_API_BASE_URL": "http://127.0.0.1:8098",
 }
 
 

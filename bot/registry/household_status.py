@@ -126,6 +126,7 @@ class InstalmentFacts:
     agent: Optional[str] = None
     day: Optional[date] = None
     for_person_id: Optional[int] = None
+    collect_until: Optional[date] = None  # when the payment file gives the last day
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,9 @@ def _from_instalment(
         step,
         when,
         next_window=_window_after(inst.quarter, today, cfg),
-        window_closes=window_closes(inst.quarter, cfg.schedule) if state == "ready" else None,
+        window_closes=(inst.collect_until or window_closes(inst.quarter, cfg.schedule))
+        if state == "ready"
+        else None,
         **facts,
     )
 

@@ -376,12 +376,7 @@ def apply_batch(
     if inserts:
         session.execute(insert(Instalment), list(inserts.values()))
     if updates:
-        session.execute(
-            update(Instalment.__table__)
-            .where(Instalment.__table__.c.id == _bind("_id"))
-            .values({c: _bind(c) for c in _COMPARED}),
-            list(updates.values()),
-        )
+        _update_instalments(session, list(updates.values()))
     if expiries:
         session.execute(
             update(Person.__table__)
@@ -395,6 +390,38 @@ def apply_batch(
     result.transitions += len(changes)
     if on_transitions is not None:
         result.notices += on_transitions(session, changes, now)
+
+
+def _update_instalments(session: Session, rows: List[Dict[str, Any]]) -> None:
+    """UPDATE the changed instalments: on PostgreSQL one statement per page of rows (psycopg2's
+    executemany would wait for each row), elsewhere an executemany."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        session.execute(
+            update(Instalment.__table__)
+            .where(Instalment.__table__.c.id == _bind("_id"))
+            .values({c: _bind(c) for c in _COMPARED}),
+            rows,
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    names = ", ".join(_COMPARED)
+    sets = ", ".join(
+        f"{c} = v.{c}::date" if c in ("status_date", "collect_until") else f"{c} = v.{c}"
+        for c in _COMPARED
+    )
+    cursor = conn.connection.cursor()
+    try:
+        execute_values(
+            cursor,
+            f"UPDATE instalment AS i SET {sets} FROM (VALUES %s) AS v(id, {names}) "
+            "WHERE i.id = v.id",
+            [(r["_id"], *[r[c] for c in _COMPARED]) for r in rows],
+            page_size=1000,
+        )
+    finally:
+        cursor.close()
 
 
 def _bind(name: str) -> Any:

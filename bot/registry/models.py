@@ -19,9 +19,9 @@ from typing import Optional
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,

@@ -360,6 +360,7 @@ def household_status(
             agent=r.agent,
             day=r.status_date,
             for_person_id=r.for_person_id,
+            collect_until=r.collect_until,
         )
         for r in rows
     ]

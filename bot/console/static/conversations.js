@@ -75,6 +75,14 @@
         (labels[m.from] || m.from) + " · " + when(m.at) + " · " + m.delivery));
       messagesEl.appendChild(li);
     });
+    (c.notices || []).forEach(function (n) {
+      var li = el("li", "msg msg-notice");
+      li.dir = "auto";
+      li.appendChild(el("p", null, n.text));
+      li.appendChild(el("span", "small muted",
+        "Notice " + n.notice.replace(/_/g, " ") + " · " + n.day + " · " + n.state.replace(/_/g, " ")));
+      messagesEl.insertBefore(li, messagesEl.firstChild);
+    });
     var mine = c.state === "taken_over" && c.taken_by === me;
     takeBtn.hidden = mine;
     backBtn.hidden = c.state !== "taken_over";

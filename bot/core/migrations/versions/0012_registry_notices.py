@@ -1,14 +1,14 @@
 """registry imports and notices: state transitions, where citizens last wrote from, notices
 
-Revision ID: 0011_registry_notices
-Revises: 0010_after_ticket
+Revision ID: 0012_registry_notices
+Revises: 0011_patterns
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_registry_notices"
-down_revision = "0010_after_ticket"
+revision = "0012_registry_notices"
+down_revision = "0011_patterns"
 branch_labels = None
 depends_on = None
 
