@@ -74,19 +74,19 @@ def fill(url: str, households: int, seed: int) -> None:
 
 
 def beneficiaries(url: str, wanted: int) -> List[Tuple[str, int]]:
-    """(CNIC, person id) of people paid Kafaalat, up to `wanted`."""
+    """(CNIC, person id) of `wanted` adults: the ones paid Kafaalat first, then others (a
+    file of payment partners names whoever they paid; the import does not judge that)."""
+    paid = select(Instalment.person_id).where(Instalment.programme == "kafaalat")
     with db.session_scope(url) as s:
-        rows = s.execute(
-            select(Person.cnic, Person.id)
-            .where(
-                Person.id.in_(
-                    select(Instalment.person_id).where(Instalment.programme == "kafaalat")
-                )
-            )
-            .order_by(Person.id)
-            .limit(wanted)
+        first = s.execute(
+            select(Person.cnic, Person.id).where(Person.id.in_(paid)).limit(wanted)
         ).all()
-    return [(c, i) for c, i in rows if c]
+        rest = s.execute(
+            select(Person.cnic, Person.id)
+            .where(Person.cnic.is_not(None), Person.id.not_in(paid))
+            .limit(max(wanted - len(first), 0))
+        ).all()
+    return [(c, i) for c, i in [*first, *rest] if c]
 
 
 def write_file(url: str, path: Path, rows: int, today: date, seed: int) -> int:

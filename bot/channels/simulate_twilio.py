@@ -39,8 +39,7 @@ class FakeTwilioRest:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {
-                    k: v[0]
-                    for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()
+                    k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()
                 }
                 call = self.path.endswith("/Calls.json")
                 body = json.dumps(outer.record(form, call)).encode()

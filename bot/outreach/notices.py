@@ -120,8 +120,10 @@ def notice_params(
     """Every placeholder the notice texts use, in `language`."""
     cfg = get_programmes()
     programme = cfg.name(change.programme, language) if change.programme else ""
-    if change.member:
-        programme = f"{programme} ({change.member})"
+    if change.member:  # a call says the child's name without the brackets
+        programme = (
+            f"{programme}, {change.member}" if spoken_for_call else f"{programme} ({change.member})"
+        )
     until = change.collect_until
     if until is None and change.to_state == "ready_for_collection" and change.quarter:
         until = window_closes(change.quarter, cfg.schedule)
