@@ -20,16 +20,15 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.replies import Reply
 from bot.assistant.status import line_params, part_response, status_replies
+from bot.core.clock import utcnow
 from bot.core.identifiers import normalise_cnic, normalise_phone
+from bot.core.outbox import SENT, OutboxMessage
 from bot.outreach.models import Notice
 from bot.outreach.notices import QUEUED, config
 from bot.privacy.vault import real_cnic
 from bot.registry import service as registry
 from bot.registry.household_status import HouseholdStatus, StatusLine
 from bot.registry.models import Person, Transition
-from bot.tickets.constants import OUTBOX_SENT
-from bot.tickets.deadlines import utcnow
-from bot.tickets.models import OutboxMessage
 
 QUESTIONS = ("why", "next_step", "when")
 _PART = {"why": "reason", "next_step": "step", "when": "when"}
@@ -71,7 +70,7 @@ def pending_notice(
         .join(Transition, Transition.id == Notice.transition_id)
         .where(
             Notice.status == QUEUED,
-            OutboxMessage.status == OUTBOX_SENT,
+            OutboxMessage.status == SENT,
             OutboxMessage.sent_at >= since,
             or_(*[Notice.recipient == a for a in _addresses(address)]),
         )

@@ -133,6 +133,10 @@ class Sender(Protocol):
     def send(self, recipient: str, text: str) -> Optional[str]: ...
 
 
+def _no_hold(*_: Any) -> Optional[datetime]:
+    return None
+
+
 def _always(*_: Any) -> bool:
     return True
 
@@ -150,12 +154,14 @@ class Rules:
     """What the services decide about a message; the outbox only sends and retries.
 
     render: the text of a message. allowed: still to be sent (False: she opted out
-    after it was queued). instead: after a failure, queued another way (True: this one
-    is done). sent: what else a successful send records.
+    after it was queued). hold: a later time to try instead of now (quiet hours), or None.
+    instead: after a failure, queued another way (True: this one is done). sent: what
+    else a successful send records.
     """
 
     render: Callable[[OutboxMessage, Mapping[str, Any]], str]
     allowed: Callable[[Session, OutboxMessage, Mapping[str, Any]], bool] = _always
+    hold: Callable[[Session, OutboxMessage, datetime], Optional[datetime]] = _no_hold
     instead: Callable[[Session, OutboxMessage, datetime], bool] = _never
     sent: Callable[[Session, OutboxMessage, datetime], None] = _nothing
 
@@ -211,6 +217,10 @@ def deliver_one(
     params = message_params(message)
     if not rules.allowed(session, message, params):
         message.status = OPTED_OUT
+        return None
+    later = rules.hold(session, message, now)
+    if later is not None:  # not now (quiet hours): tried then, no attempt counted
+        message.next_attempt_at = later
         return None
     message.attempts += 1
     try:

@@ -13,9 +13,9 @@ from typing import Dict, Iterable, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.identifiers import normalise_phone
 from bot.outreach.models import Contact
-from bot.tickets.deadlines import utcnow
 
 VOICE = "twilio_voice"
 

@@ -15,13 +15,12 @@ from typing import Dict, Iterable, List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.channels.models import DeliveryStatus
 from bot.core.identifiers import normalise_cnic, normalise_phone
+from bot.core.outbox import DeliveryStatus, OutboxMessage
 from bot.language.i18n import render
 from bot.outreach.models import Notice
 from bot.outreach.notices import OPTED_OUT, REPLACED, UNREACHABLE
 from bot.registry.models import Household, Person
-from bot.tickets.models import OutboxMessage
 
 STATES = ("waiting", "sent", "delivered", "failed", "opted_out", "unreachable")
 KINDS = ("ready_for_collection", "withheld", "paid", "cnic_expiring")

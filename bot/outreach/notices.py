@@ -7,8 +7,8 @@ SMS, Telegram; a household that only ever called gets an automated call), in the
 she last used (else her district's usual one), never in the quiet hours, never to an
 address that said STOP, at most one a household a day (a newer state replaces a notice
 not yet sent; after one was sent, the next waits for the next day), spaced at the
-configured rate. The outbox asks `gate` again just before sending: STOP said after
-queueing, or a retry that fell into the quiet hours, still holds it back.
+configured rate. The outbox asks again just before sending (`still_wanted`, `hold_until`):
+STOP said after queueing, or a retry that fell into the quiet hours, still holds it back.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Set, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -25,7 +25,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.assistant.format import day_text, money, quarter_text
+from bot.core import outbox
 from bot.core.identifiers import normalise_phone
+from bot.core.outbox import PENDING, SENT, OutboxMessage
 from bot.core.settings import CONFIG_DIR
 from bot.outreach import contacts
 from bot.outreach.models import Consent, Notice
@@ -35,8 +37,6 @@ from bot.registry.imports import CNIC_EXPIRING, Change
 from bot.registry.models import Household, Person
 from bot.registry.programmes import get_programmes
 from bot.registry.quarters import next_window, window_closes
-from bot.tickets.constants import OUTBOX_OPTED_OUT, OUTBOX_PENDING, OUTBOX_SENT
-from bot.tickets.models import OutboxMessage
 
 PREFIX = "utter_notice_"
 LANGUAGES = ("en", "ur", "roman_ur")
@@ -204,7 +204,7 @@ class Notifier:
             latest = session.execute(
                 select(func.max(OutboxMessage.next_attempt_at)).where(
                     OutboxMessage.response.like(f"{PREFIX}%"),
-                    OutboxMessage.status == OUTBOX_PENDING,
+                    OutboxMessage.status == PENDING,
                 )
             ).scalar()
             if latest is not None and latest.tzinfo is None:
@@ -268,9 +268,7 @@ class Notifier:
             template = self.templates.get(language) if isinstance(self.templates, dict) else None
             if template and reach.address.startswith("whatsapp:"):
                 outbox_params["template"] = template
-            waiting = [
-                (n, s) for n, s in open_notices.get(change.household_id, []) if s == OUTBOX_PENDING
-            ]
+            waiting = [(n, s) for n, s in open_notices.get(change.household_id, []) if s == PENDING]
             if waiting:  # not sent yet: the newest state takes its place
                 earlier, _ = waiting[-1]
                 message = session.get(OutboxMessage, earlier.outbox_id)
@@ -286,22 +284,19 @@ class Notifier:
                 continue
             slot = self._slot(session, now)
             sent_days = {
-                n.day for n, s in open_notices.get(change.household_id, []) if s != OUTBOX_PENDING
+                n.day for n, s in open_notices.get(change.household_id, []) if s != PENDING
             }
             while local_day(slot) in sent_days:
                 slot = morning_after(local_day(slot))
-            message = OutboxMessage(
-                ticket_id=None,
-                channel=reach.channel,
-                recipient=reach.address,
-                language=language,
-                response=response,
-                params=json.dumps(outbox_params, ensure_ascii=False),
-                status=OUTBOX_PENDING,
-                attempts=0,
-                next_attempt_at=slot,
-                created_at=now,
-                dedupe_key=f"notice:{change.household_id}:{change.transition_id}",
+            message = outbox.message(
+                reach.channel,
+                reach.address,
+                language,
+                response,
+                f"notice:{change.household_id}:{change.transition_id}",
+                now,
+                params=outbox_params,
+                send_at=slot,
             )
             session.add(message)
             notice.day = local_day(slot)
@@ -318,31 +313,36 @@ class Notifier:
 # ---------------------------------------------------------------- at send time
 
 
-def gate(session: Session, message: OutboxMessage, now: datetime) -> Union[None, str, datetime]:
-    """Asked by the outbox before sending a notice: None to send it now, "opted_out" when
-    the address said STOP since it was queued, or the time to try again (quiet hours)."""
-    params = json.loads(message.params or "{}")
+def is_notice(message: OutboxMessage) -> bool:
+    return message.response.startswith(PREFIX)
+
+
+def still_wanted(session: Session, message: OutboxMessage) -> bool:
+    """False when the phone or address said STOP after the notice was queued."""
     phone = normalise_phone(message.recipient.replace("whatsapp:", "")) or ""
-    if _stopped(session, {phone} if phone else set(), {message.recipient}):
-        return OUTBOX_OPTED_OUT
+    return not _stopped(session, {phone} if phone else set(), {message.recipient})
+
+
+def hold_until(session: Session, message: OutboxMessage, now: datetime) -> Optional[datetime]:
+    """When to try a due notice instead of now: the end of the quiet hours, or tomorrow
+    morning when the household was told something today already; None to send it now."""
     if in_quiet_hours(now):
         return next_allowed(now)
-    household = params.get("household")
-    if household is not None:
-        sent_today = session.execute(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .join(Notice, Notice.outbox_id == OutboxMessage.id)
-            .where(
-                Notice.household_id == int(household),
-                OutboxMessage.id != message.id,
-                OutboxMessage.status == OUTBOX_SENT,
-                OutboxMessage.sent_at >= _day_start(now),
-            )
-        ).scalar_one()
-        if sent_today:
-            return morning_after(local_day(now))
-    return None
+    household = json.loads(message.params or "{}").get("household")
+    if household is None:
+        return None
+    sent_today = session.execute(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .join(Notice, Notice.outbox_id == OutboxMessage.id)
+        .where(
+            Notice.household_id == int(household),
+            OutboxMessage.id != message.id,
+            OutboxMessage.status == SENT,
+            OutboxMessage.sent_at >= _day_start(now),
+        )
+    ).scalar_one()
+    return morning_after(local_day(now)) if sent_today else None
 
 
 def _day_start(now: datetime) -> datetime:

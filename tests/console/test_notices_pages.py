@@ -12,11 +12,11 @@ import pytest
 
 from bot.console.demo import seed_demo
 from bot.core import db
+from bot.core.clock import utcnow
 from bot.core.settings import Settings
 from bot.live import service as live
 from bot.outreach.notices import Notifier
 from bot.registry.imports import import_file
-from bot.tickets.deadlines import utcnow
 from tests.auxil.browser import serve_console, write_tracker
 
 SHAZIA = "whatsapp:+923006100012"

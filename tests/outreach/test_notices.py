@@ -21,15 +21,15 @@ from bot.channels.senders import build_senders
 from bot.channels.twilio_messaging import TwilioMessagingInput
 from bot.channels.twilio_voice import TwilioVoiceInput
 from bot.core import db
+from bot.core.outbox import OutboxMessage
 from bot.core.settings import get_settings, reset_settings
 from bot.outreach import notice_views
+from bot.outreach.delivery import deliver_pending
 from bot.outreach.models import Notice
 from bot.outreach.notices import Notifier
 from bot.registry.imports import import_file
 from bot.registry.quarters import quarter_of
 from bot.registry.seed import ensure_demo_registry
-from bot.tickets.models import OutboxMessage
-from bot.tickets.outbox import deliver_pending
 from tests.auxil.twilio_fakes import FakeTwilioApi
 from tests.channels.conftest import PUBLIC, TOKEN, assistant, channel_env, live  # noqa: F401
 from tests.channels.helpers import twilio_headers

@@ -1,14 +1,14 @@
 """registry imports and notices: state transitions, where citizens last wrote from, notices
 
-Revision ID: 0012_registry_notices
-Revises: 0011_patterns
+Revision ID: 0013_registry_notices
+Revises: 0012_ticket_covering_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_registry_notices"
-down_revision = "0011_patterns"
+revision = "0013_registry_notices"
+down_revision = "0012_ticket_covering_indexes"
 branch_labels = None
 depends_on = None
 
