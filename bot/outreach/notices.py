@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.assistant.format import day_text, money, quarter_text
@@ -33,7 +33,7 @@ from bot.outreach import contacts
 from bot.outreach.models import Consent, Notice
 from bot.registry.districts import find_district
 from bot.registry.household_status import WITHHELD_STEPS
-from bot.registry.imports import CNIC_EXPIRING, Change
+from bot.registry.imports import CNIC_EXPIRING, Change, insert_ids, update_by_id
 from bot.registry.models import Household, Person
 from bot.registry.programmes import get_programmes
 from bot.registry.quarters import next_window, window_closes
@@ -105,6 +105,7 @@ def expiring_days() -> int:
     return int(rule.get("days", 60))
 
 
+@lru_cache(maxsize=512)
 def district_language(district: Optional[str]) -> str:
     cfg = config()
     if district and district in (cfg.get("districts") or {}):
@@ -115,9 +116,14 @@ def district_language(district: Optional[str]) -> str:
 
 
 def notice_params(
-    change: Change, language: str, today: date, spoken_for_call: bool = False
+    change: Change,
+    language: str,
+    today: date,
+    spoken_for_call: bool = False,
+    upcoming: Optional[date] = None,
 ) -> Dict[str, Any]:
-    """Every placeholder the notice texts use, in `language`."""
+    """Every placeholder the notice texts use, in `language`; `upcoming`: the next payment
+    window's first day (found from `today` when not given)."""
     cfg = get_programmes()
     programme = cfg.name(change.programme, language) if change.programme else ""
     if change.member:  # a call says the child's name without the brackets
@@ -137,7 +143,7 @@ def notice_params(
         "until": day_text(until, language),
         "date": day_text(change.status_date, language),
         "expiry": day_text(change.cnic_expiry, language),
-        "next_window": day_text(next_window(today, cfg.schedule)[1], language),
+        "next_window": day_text(upcoming or next_window(today, cfg.schedule)[1], language),
         "attendance": cfg.programme("taleemi_wazaif")["eligibility"]["attendance_min_percent"],
         "short_code": short_code,
         "short_code_spoken": " ".join(short_code),
@@ -176,16 +182,27 @@ def _stopped(session: Session, phones: Set[str], addresses: Set[str]) -> Set[str
     return found
 
 
-def _open_notices(session: Session, households: List[int], since: date) -> Dict[int, List[Tuple]]:
-    """household -> [(notice, outbox status)] of notices queued from `since` on."""
+@dataclass(frozen=True)
+class _Open:
+    """A notice of the household still standing: its day and how its message stands."""
+
+    notice_id: int
+    day: date
+    outbox_id: int
+    outbox_status: str
+
+
+def _open_notices(session: Session, households: List[int], since: date) -> Dict[int, List[_Open]]:
+    """household -> its notices queued from `since` on, oldest first."""
     rows = session.execute(
-        select(Notice, OutboxMessage.status)
+        select(Notice.household_id, Notice.id, Notice.day, Notice.outbox_id, OutboxMessage.status)
         .join(OutboxMessage, OutboxMessage.id == Notice.outbox_id)
         .where(Notice.household_id.in_(households), Notice.status == QUEUED, Notice.day >= since)
+        .order_by(Notice.id)
     ).all()
-    found: Dict[int, List[Tuple]] = {}
-    for notice, status in rows:
-        found.setdefault(notice.household_id, []).append((notice, status))
+    found: Dict[int, List[_Open]] = {}
+    for household, notice_id, day, outbox_id, status in rows:
+        found.setdefault(household, []).append(_Open(notice_id, day, outbox_id, status))
     return found
 
 
@@ -225,89 +242,117 @@ class Notifier:
         if not newest:
             return 0
         chosen = list(newest.values())
+        upcoming = next_window(today, get_programmes().schedule)[1]
         people = _households(session, [c for c, _ in chosen])
         phones = {p.phone for p in people.values() if p.phone}
         reach_of = contacts.by_phone(session, phones)
         reaches = {phone: contacts.reach(reach_of.get(phone, []), phone) for phone in phones}
         stopped = _stopped(session, phones, {r.address for r in reaches.values()})
         open_notices = _open_notices(session, list(newest), today - timedelta(days=1))
-        queued = 0
-        fresh: List[Tuple[Notice, OutboxMessage]] = []
+        notices: List[Dict[str, Any]] = []
+        messages: List[Dict[str, Any]] = []
+        replaced: List[Dict[str, Any]] = []
         for change, response in chosen:
             person = people.get(change.person_id) or _Household(None, None)
             reach = reaches.get(person.phone or "")
             language = (reach.language if reach else None) or district_language(person.district)
             if language not in LANGUAGES:
                 language = district_language(person.district)
-            notice = Notice(
-                household_id=change.household_id,
-                person_id=change.person_id,
-                transition_id=change.transition_id,
-                kind=change.to_state,
-                response=response,
-                language=language,
-                day=today,
-                created_at=now,
-            )
+            if reach is not None and reach.channel == CALL and language == "roman_ur":
+                language = "ur"  # a call speaks Urdu, whatever the script
+            call = reach is not None and reach.channel == CALL
+            params = notice_params(change, language, today, call, upcoming)
+            notice: Dict[str, Any] = {
+                "household_id": change.household_id,
+                "person_id": change.person_id,
+                "transition_id": change.transition_id,
+                "kind": change.to_state,
+                "response": response,
+                "channel": reach.channel if reach else None,
+                "recipient": reach.address if reach else None,
+                "language": language,
+                "day": today,
+                "status": QUEUED,
+                "outbox_id": None,
+                "params": json.dumps(params, ensure_ascii=False),
+                "created_at": now,
+            }
+            notices.append(notice)
             if reach is None:
-                notice.status = UNREACHABLE
-                notice.params = json.dumps(notice_params(change, language, today))
-                session.add(notice)
+                notice["status"] = UNREACHABLE
                 continue
-            if reach.channel == CALL and language == "roman_ur":
-                language = notice.language = "ur"  # a call speaks Urdu, whatever the script
-            params = notice_params(change, language, today, spoken_for_call=reach.channel == CALL)
-            notice.channel, notice.recipient = reach.channel, reach.address
-            notice.params = json.dumps(params, ensure_ascii=False)
             if person.phone in stopped or reach.address in stopped:
-                notice.status = OPTED_OUT
-                session.add(notice)
+                notice["status"] = OPTED_OUT
                 continue
-            notice.status = QUEUED
             outbox_params = dict(params, household=change.household_id)
             template = self.templates.get(language) if isinstance(self.templates, dict) else None
             if template and reach.address.startswith("whatsapp:"):
                 outbox_params["template"] = template
-            waiting = [(n, s) for n, s in open_notices.get(change.household_id, []) if s == PENDING]
+            standing = open_notices.get(change.household_id, [])
+            waiting = [o for o in standing if o.outbox_status == PENDING]
             if waiting:  # not sent yet: the newest state takes its place
-                earlier, _ = waiting[-1]
-                message = session.get(OutboxMessage, earlier.outbox_id)
-                earlier.status = REPLACED
-                message.response = response
-                message.language = language
-                message.channel, message.recipient = reach.channel, reach.address
-                message.params = json.dumps(outbox_params, ensure_ascii=False)
-                notice.day = earlier.day
-                notice.outbox_id = earlier.outbox_id
-                session.add(notice)
-                queued += 1
+                earlier = waiting[-1]
+                notice["day"], notice["outbox_id"] = earlier.day, earlier.outbox_id
+                replaced.append(
+                    {
+                        "_notice": earlier.notice_id,
+                        "_message": earlier.outbox_id,
+                        "response": response,
+                        "language": language,
+                        "channel": reach.channel,
+                        "recipient": reach.address,
+                        "params": json.dumps(outbox_params, ensure_ascii=False),
+                    }
+                )
                 continue
             slot = self._slot(session, now)
-            sent_days = {
-                n.day for n, s in open_notices.get(change.household_id, []) if s != PENDING
-            }
+            sent_days = {o.day for o in standing if o.outbox_status != PENDING}
             while local_day(slot) in sent_days:
                 slot = morning_after(local_day(slot))
+            notice["day"] = local_day(slot)
+            key = f"notice:{change.household_id}:{change.transition_id}"
+            notice["_key"] = key
             message = outbox.message(
-                reach.channel,
-                reach.address,
-                language,
-                response,
-                f"notice:{change.household_id}:{change.transition_id}",
-                now,
-                params=outbox_params,
-                send_at=slot,
+                reach.channel, reach.address, language, response, key, now,
+                params=outbox_params, send_at=slot,
+            )  # fmt: skip
+            messages.append(
+                {
+                    c.name: getattr(message, c.name)
+                    for c in OutboxMessage.__table__.c
+                    if c.name != "id"
+                }
             )
-            session.add(message)
-            notice.day = local_day(slot)
-            fresh.append((notice, message))
-            queued += 1
-        session.flush()  # one batched INSERT of the messages gives their ids
-        for notice, message in fresh:
-            notice.outbox_id = message.id
-            session.add(notice)
-        session.flush()
-        return queued
+        self._write(session, notices, messages, replaced)
+        return len(messages) + len(replaced)
+
+    @staticmethod
+    def _write(
+        session: Session,
+        notices: List[Dict[str, Any]],
+        messages: List[Dict[str, Any]],
+        replaced: List[Dict[str, Any]],
+    ) -> None:
+        """The batch's new messages and notices in a few statements; replaced ones updated."""
+        ids = insert_ids(session, OutboxMessage.__table__, messages, ("dedupe_key",))
+        for notice in notices:
+            key = notice.pop("_key", None)
+            if key is not None:
+                notice["outbox_id"] = ids[(key,)]
+        if notices:
+            session.execute(insert(Notice), notices)
+        if replaced:
+            session.execute(
+                update(Notice.__table__)
+                .where(Notice.__table__.c.id.in_([r.pop("_notice") for r in replaced]))
+                .values(status=REPLACED)
+            )
+            update_by_id(
+                session,
+                OutboxMessage.__table__,
+                [dict(r, _id=r.pop("_message")) for r in replaced],
+                ("response", "language", "channel", "recipient", "params"),
+            )
 
 
 # ---------------------------------------------------------------- at send time

@@ -392,36 +392,50 @@ def apply_batch(
         result.notices += on_transitions(session, changes, now)
 
 
-def _update_instalments(session: Session, rows: List[Dict[str, Any]]) -> None:
-    """UPDATE the changed instalments: on PostgreSQL one statement per page of rows (psycopg2's
-    executemany would wait for each row), elsewhere an executemany."""
+def update_by_id(
+    session: Session,
+    table: Any,
+    rows: List[Dict[str, Any]],
+    columns: Sequence[str],
+    casts: Optional[Dict[str, str]] = None,
+) -> None:
+    """UPDATE `columns` of the rows whose `_id` is given: on PostgreSQL one statement per page
+    of rows (psycopg2's executemany would wait for each row), elsewhere an executemany.
+    `casts`: a type for columns whose values may all be NULL (a date)."""
+    if not rows:
+        return
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         session.execute(
-            update(Instalment.__table__)
-            .where(Instalment.__table__.c.id == _bind("_id"))
-            .values({c: _bind(c) for c in _COMPARED}),
+            update(table).where(table.c.id == _bind("_id")).values({c: _bind(c) for c in columns}),
             rows,
         )
         return
     from psycopg2.extras import execute_values
 
-    names = ", ".join(_COMPARED)
-    sets = ", ".join(
-        f"{c} = v.{c}::date" if c in ("status_date", "collect_until") else f"{c} = v.{c}"
-        for c in _COMPARED
-    )
+    casts = casts or {}
+    sets = ", ".join(f"{c} = v.{c}" + (f"::{casts[c]}" if c in casts else "") for c in columns)
     cursor = conn.connection.cursor()
     try:
         execute_values(
             cursor,
-            f"UPDATE instalment AS i SET {sets} FROM (VALUES %s) AS v(id, {names}) "
-            "WHERE i.id = v.id",
-            [(r["_id"], *[r[c] for c in _COMPARED]) for r in rows],
+            f"UPDATE {table.name} AS t SET {sets} FROM (VALUES %s) AS v(id, {', '.join(columns)}) "
+            "WHERE t.id = v.id",
+            [(r["_id"], *[r[c] for c in columns]) for r in rows],
             page_size=1000,
         )
     finally:
         cursor.close()
+
+
+def _update_instalments(session: Session, rows: List[Dict[str, Any]]) -> None:
+    update_by_id(
+        session,
+        Instalment.__table__,
+        rows,
+        _COMPARED,
+        {"status_date": "date", "collect_until": "date"},
+    )
 
 
 def _bind(name: str) -> Any:
@@ -459,32 +473,65 @@ def _transition(
     }
 
 
+def insert_ids(
+    session: Session, table: Any, rows: List[Dict[str, Any]], key: Sequence[str], chunk: int = 1000
+) -> Dict[tuple, int]:
+    """Insert `rows` into `table`; their ids by the values of the `key` columns.
+
+    On PostgreSQL one multi-row INSERT ... RETURNING per chunk (an ORM flush would wait for
+    each row); elsewhere one INSERT per row."""
+    ids: Dict[tuple, int] = {}
+    if not rows:
+        return ids
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        from psycopg2.extras import execute_values
+
+        names = list(rows[0])
+        cursor = conn.connection.cursor()
+        try:
+            returned = execute_values(
+                cursor,
+                f"INSERT INTO {table.name} ({', '.join(names)}) VALUES %s "
+                f"RETURNING id, {', '.join(key)}",
+                [tuple(row[n] for n in names) for row in rows],
+                page_size=chunk,
+                fetch=True,
+            )
+        finally:
+            cursor.close()
+        return {tuple(row[1:]): row[0] for row in returned}
+    for row in rows:
+        result = session.execute(insert(table).values(**row))
+        ids[tuple(row[k] for k in key)] = result.inserted_primary_key[0]
+    return ids
+
+
 def _record(session: Session, transitions: List[Dict[str, Any]]) -> List[Change]:
-    """Insert the transitions (one batched INSERT on PostgreSQL) and return them with ids."""
+    """Insert the transitions and return them with their ids, in file order."""
     members = [t.pop("_member") for t in transitions]
-    objects = [Transition(**t) for t in transitions]
-    session.add_all(objects)
-    session.flush()
+    key = ("line", "person_id", "to_state")
+    ids = insert_ids(session, Transition.__table__, transitions, key)
     changes = []
-    for t, member in zip(objects, members, strict=True):
-        expiring = t.to_state == CNIC_EXPIRING
+    for t, member in zip(transitions, members, strict=True):
+        expiring = t["to_state"] == CNIC_EXPIRING
         changes.append(
             Change(
-                transition_id=t.id,
-                household_id=t.household_id,
-                person_id=t.person_id,
-                for_person_id=t.for_person_id,
-                line=t.line,
-                to_state=t.to_state,
-                from_state=t.from_state,
-                programme=t.programme,
-                quarter=t.quarter,
-                reason=t.reason,
-                amount=t.amount,
-                place=t.place,
-                status_date=None if expiring else t.status_date,
-                collect_until=t.collect_until,
-                cnic_expiry=t.status_date if expiring else None,
+                transition_id=ids[tuple(t[k] for k in key)],
+                household_id=t["household_id"],
+                person_id=t["person_id"],
+                for_person_id=t["for_person_id"],
+                line=t["line"],
+                to_state=t["to_state"],
+                from_state=t["from_state"],
+                programme=t["programme"],
+                quarter=t["quarter"],
+                reason=t["reason"],
+                amount=t["amount"],
+                place=t["place"],
+                status_date=None if expiring else t["status_date"],
+                collect_until=t["collect_until"],
+                cnic_expiry=t["status_date"] if expiring else None,
                 member=member,
             )
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.assistant import notice_reply
 from bot.assistant.format import day_text
 from bot.core import db
 from bot.language.i18n import render
+from bot.outreach import notice_reply
 from tests.channels.conftest import assistant, channel_env, live  # noqa: F401
 from tests.outreach.test_notices import (  # noqa: F401 - fixtures
     MORNING,
