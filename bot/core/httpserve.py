@@ -22,13 +22,19 @@ HOP_BY_HOP = frozenset(
 )
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: with 20 conversations at once the
+    # kernel's accept queue overflowed and new connections failed instead of waiting.
+    request_queue_size = 128
+
+
 def threaded_server(
     host: str, port: int, handler: Type[BaseHTTPRequestHandler], **attributes: Any
 ) -> ThreadingHTTPServer:
     """A threaded server on `host`:`port` (0: any free port) whose handler class gets
     `attributes` (e.g. the upstream URL)."""
     cls = type(handler.__name__, (handler,), attributes) if attributes else handler
-    server = ThreadingHTTPServer((host, port), cls)
+    server = _Server((host, port), cls)
     server.daemon_threads = True
     return server
 
