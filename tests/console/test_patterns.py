@@ -196,3 +196,14 @@ def test_the_integrity_desk_works_the_case_in_the_browser(page, console_site, pa
     assert page.locator("article.pattern.payment_point form").count() == 0
     api = site.client("integrity-muzaffargarh").get("/api/patterns").json()["patterns"]
     assert [p["state"] for p in api if p["kind"] == "payment_point"] == ["resolved"]
+
+
+def test_every_rate_on_the_dashboard_says_what_it_divides_by(console_site) -> None:  # type: ignore[no-untyped-def]
+    c = console_site.client("sup-muzaffargarh")
+    html = c.get("/dashboard").text
+    kpi = re.search(r'id="reopen-rate">([^<]+)<', html).group(1)
+    assert re.fullmatch(r"reopen rate \(\d+ of \d+ tickets resolved at least once\)", kpi), kpi
+    assert "tickets resolved and not reopened)" in html and "appeal rate (" in html
+    stats = c.get("/api/stats").json()
+    assert stats["reopen_rate_of"] == stats["appeal_rate_of"] == "tickets resolved at least once"
+    assert stats["reopened"] <= stats["resolved_at_least_once"]
