@@ -67,8 +67,7 @@ def test_every_pod_is_non_root_read_only_and_without_a_token(overlay: str) -> No
         volumes = {v["name"]: v for v in spec.get("volumes", [])}
         for name in mounts.values():
             assert "emptyDir" in volumes[name], (c["name"], name)
-        if c["name"] != "action-fallback":  # a standard-library server that writes nothing
-            assert "/tmp" in mounts, c["name"]
+        assert "/tmp" in mounts, c["name"]
 
 
 def test_rasa_gets_a_writable_dir_for_the_files_it_reads() -> None:
@@ -108,7 +107,6 @@ def health_paths() -> Dict[str, str]:
     "component,name,status_name",
     [
         ("rasa", "rasa", "rasa"),
-        ("rasa", "action-fallback", "action-fallback"),
         ("actions", "actions", "actions"),
         ("console", "console", "console"),
     ],
@@ -274,9 +272,6 @@ def test_every_process_gets_the_secrets_its_start_check_asks_for(overlay: str) -
     fields = set(Settings.__fields__)
     documented = documented_secrets()
     for component, _, c in containers(objs):
-        if c["name"] == "action-fallback":
-            assert "envFrom" not in c  # it holds no secret
-            continue
         secrets = {e["secretRef"]["name"] for e in c["envFrom"] if "secretRef" in e}
         assert "madadgar-keys" in secrets and "madadgar-datastores" in secrets, component
         assert documented["madadgar-keys"] == KEYS
