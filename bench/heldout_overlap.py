@@ -9,6 +9,7 @@ that is only a number (a CNIC, a phone, a date) keeps its digits, since two diff
 numbers are two different messages (so is a number with only a label, "Rs 500"). A "near copy" is a held-out message of four or more
 words whose key is at least 85 % similar (difflib ratio) to a training key.
 `tests/bench/test_heldout_overlap.py` fails on either, and `bench/nlu_eval.py` reports them.
+The "unseen" files (bench/data/unseen_<lang>.yml) are held out the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LANGS = ("en", "ur", "roman_ur")
+# The files never trained on, per language: bench/data/<set>_<lang>.yml.
+SETS = ("heldout", "unseen")
 NEAR_RATIO = 0.85
 NEAR_MIN_WORDS = 4
 _MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
@@ -56,8 +59,9 @@ def examples(path: Path) -> Iterator[Tuple[str, str]]:
                 yield item.get("intent", ""), line[2:]
 
 
-def overlaps(lang: str, root: Path = ROOT) -> List[Tuple[str, str, str]]:
-    """(kind, held-out text, training text) for every exact or near overlap in `lang`."""
+def overlaps(lang: str, root: Path = ROOT, held: str = "heldout") -> List[Tuple[str, str, str]]:
+    """(kind, held-out text, training text) for every exact or near overlap in `lang`
+    (`held`: which set of bench/data, "heldout" or "unseen")."""
     train: Dict[str, str] = {}
     by_word: Dict[str, Set[str]] = defaultdict(set)
     for path in sorted((root / "data" / "nlu" / lang).glob("*.yml")):
@@ -67,7 +71,8 @@ def overlaps(lang: str, root: Path = ROOT) -> List[Tuple[str, str, str]]:
             for word in key.split():
                 by_word[word].add(key)
     found = []
-    for _, text in examples(root / "bench" / "data" / f"heldout_{lang}.yml"):
+    path = root / "bench" / "data" / f"{held}_{lang}.yml"
+    for _, text in examples(path) if path.exists() else ():
         key = overlap_key(text)
         if key in train:
             found.append(("exact", text, train[key]))
@@ -88,10 +93,11 @@ def _nearest(key: str, by_word: Dict[str, Set[str]]) -> Optional[str]:
 
 def main() -> int:
     total = 0
-    for lang in LANGS:
-        for kind, held, trained in overlaps(lang):
-            total += 1
-            print(f"{lang}\t{kind}\t{held}\t<->\t{trained}")
+    for held_set in SETS:
+        for lang in LANGS:
+            for kind, held, trained in overlaps(lang, held=held_set):
+                total += 1
+                print(f"{held_set}_{lang}\t{kind}\t{held}\t<->\t{trained}")
     print(f"{total} held-out messages overlap the training data")
     return 1 if total else 0
 

@@ -25,6 +25,11 @@ bench/out/models/. Evaluation parses every message of bench/data/heldout_{en,ur,
   expected to give None;
 * parse latency of one message (p50 / p95 over all held-out parses).
 
+The "unseen" files bench/data/unseen_{en,ur,roman_ur}.yml (also never trained on; they
+add the follow-up intents ask_when / ask_why / ask_next_step and report_abuse, which the
+held-out files lack) are scored the same way with the same model, in a second table and
+under "unseen" in the JSON (confusion pictures bench/out/confusion_unseen_<lang>.png).
+
 Prints a markdown table and writes bench/out/nlu_eval.json (or --json PATH).
 """
 
@@ -498,14 +503,15 @@ def markdown_table(results: Dict[str, Dict[str, Any]]) -> str:
 
 
 def evaluate_model(
-    model: str,
+    model: Any,
     sets: Dict[str, List[Dict[str, Any]]],
     plots: bool = True,
     out_dir: Path = OUT,
     tag: str = "",
 ) -> Dict[str, Any]:
-    """Evaluate `model` on {lang: examples}; returns per-language results (+ 'all')."""
-    parser = Parser(model)
+    """Evaluate `model` (a path, or a loaded Parser) on {lang: examples}; returns
+    per-language results (+ 'all')."""
+    parser = model if isinstance(model, Parser) else Parser(model)
     parser.parse("warm up")  # first parse builds lazily loaded parts
     labels = sorted({ex["intent"] for exs in sets.values() for ex in exs})
     results: Dict[str, Dict[str, Any]] = {}
@@ -583,14 +589,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if (args.model and not args.train) or config == ROOT / "config.yml"
         else f"{config.stem}_"
     )
-    res = evaluate_model(model, sets, plots=not args.no_plots, tag=tag)
+    parser = Parser(model)
+    res = evaluate_model(parser, sets, plots=not args.no_plots, tag=tag)
     report.update(res)
+    unseen = {
+        lang: load_examples(Path(args.heldout) / f"unseen_{lang}.yml")
+        for lang in LANGS
+        if (Path(args.heldout) / f"unseen_{lang}.yml").exists()
+    }
+    if unseen:
+        report["unseen"] = evaluate_model(
+            parser, unseen, plots=not args.no_plots, tag=f"{tag}unseen_"
+        )
     report["parse_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
     )
 
     print()
     print(markdown_table(res["per_language"]))
+    if unseen:
+        print("\nunseen set:\n")
+        print(markdown_table(report["unseen"]["per_language"]))
     print(
         f"\nparse latency over {res['latency_ms_all']['n']} parses: p50 {res['latency_ms_all']['p50']} ms, p95 {res['latency_ms_all']['p95']} ms"
     )
@@ -606,6 +625,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"({li['wordless_excluded']} wordless excluded, {li['wordless_predicted_none']} of them -> None)"
         )
         for c in r["top_confusions"][:6]:
+            print(f"- {c['gold']} -> {c['predicted']} x{c['count']}: " + " | ".join(c["examples"]))
+    for lang, r in (report.get("unseen") or {}).get("per_language", {}).items():
+        print(f"\n### unseen {lang}")
+        for c in r["top_confusions"][:8]:
             print(f"- {c['gold']} -> {c['predicted']} x{c['count']}: " + " | ".join(c["examples"]))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
