@@ -148,3 +148,14 @@ def test_queue_names_are_written_in_the_reply_language():
     assert queue_label("payments:Muzaffargarh", "ur") == "ادائیگی ڈیسک مظفرگڑھ"
     assert queue_label("tehsil:Muzaffargarh/Alipur", "roman_ur") == "tehsil daftar Alipur"
     assert queue_label("head_office", "ur") == "ہیڈ آفس"
+
+
+@pytest.mark.parametrize(
+    "lang, read_back",
+    [("en", "4 out of 5"), ("ur", "5 میں سے 4"), ("roman_ur", "5 mein se 4")],
+)
+def test_a_rating_of_4_is_read_back_as_4_out_of_5(lang, read_back):
+    # Urdu says the whole first: "5 میں سے 4" is 4 out of 5, "4 میں سے 5" would be 5 out of 4.
+    text = render("utter_resolution_rated", lang, rating=4, ticket_id="PCMS-00000042")
+    assert read_back in text
+    assert "4 mein se 5" not in text and "4 میں سے 5" not in text
