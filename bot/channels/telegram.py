@@ -34,7 +34,7 @@ from bot.channels.live_gate import staff_have_it
 from bot.channels.rest import vaulted
 from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
-from bot.channels.texts import conversation_language, say
+from bot.channels.texts import conversation_language, keyword_reply_language, say
 from bot.channels.unanswered import apology, forget_unanswered, taken_over
 from bot.core.conversations import address_of, conversation_id
 from bot.core.identifiers import normalise_phone
@@ -291,7 +291,9 @@ class TelegramInput(InputChannel):
         metadata = await self._phone_metadata(app, message.chat, user)
         kind = consent.keyword(text)
         if kind:  # STOP / START: announcements only, recorded at once
-            lang = consent.keyword_language(text) or lang
+            lang = consent.keyword_language(text) or await keyword_reply_language(
+                app, conversation_id(CHANNEL, chat_id), text
+            )
             reply = await run_db(
                 consent.record_keyword, CHANNEL, chat_id, kind, lang, metadata.get("phone")
             )

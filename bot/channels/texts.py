@@ -51,3 +51,27 @@ async def conversation_language(app: Any, sender_id: str, text: Optional[str] = 
     if tracker is None:
         return i18n.DEFAULT_LANGUAGE
     return i18n.conversation_language(chosen, tracker.events)
+
+
+async def keyword_reply_language(app: Any, sender_id: str, text: str) -> str:
+    """The language to confirm a STOP or START in: the conversation's once she has said
+    something (a bare "stop" keeps it), else the language the keyword is written in, so
+    "Stop" as the very first message is answered in English."""
+    try:
+        tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
+    except Exception:  # no agent (tests), store down: the message alone decides
+        tracker = None
+    chosen = tracker.get_slot("language") if tracker is not None else None
+    if chosen in i18n.LANGUAGES or (tracker is not None and _said_something(tracker.events)):
+        return await conversation_language(app, sender_id)
+    now = _heard_in(text)
+    return i18n.effective_language(None, [now] if now is not None else [])
+
+
+def _said_something(events: Any) -> bool:
+    """Whether the conversation has a user message (Rasa's events or serialised ones)."""
+    for event in events or ():
+        kind = event.get("event") if isinstance(event, dict) else getattr(event, "type_name", None)
+        if kind == "user":
+            return True
+    return False

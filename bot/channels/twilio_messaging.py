@@ -25,7 +25,7 @@ from bot.channels.config import missing_settings, setting, sms_max_segments, voi
 from bot.channels.live_gate import staff_have_it
 from bot.channels.rest import vaulted
 from bot.channels.store import run_db
-from bot.channels.texts import conversation_language, say
+from bot.channels.texts import conversation_language, keyword_reply_language, say
 from bot.channels.twilio_security import form_params, is_from_twilio
 from bot.channels.unanswered import apology_for, forget_unanswered, taken_over
 from bot.core.conversations import twilio_conversation_id
@@ -326,8 +326,8 @@ class TwilioMessagingInput(InputChannel):
         kind = consent.keyword(turn.text)
         if not kind:
             return None
-        lang = consent.keyword_language(turn.text) or await conversation_language(
-            turn.app, turn.conversation
+        lang = consent.keyword_language(turn.text) or await keyword_reply_language(
+            turn.app, turn.conversation, turn.text
         )
         reply = await run_db(consent.record_keyword, CHANNEL, turn.sender, kind, lang, turn.phone)
         return [say(reply, lang, CHANNEL)]

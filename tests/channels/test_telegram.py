@@ -178,3 +178,11 @@ def test_a_file_too_large_is_refused_before_it_is_fetched(tg, assistant):
     assert request.sent("getFile") == []
     [told] = request.sent()
     assert told["text"].startswith("Sorry, I could not accept this file.")
+
+
+def test_stop_as_the_very_first_message_is_confirmed_in_english(tg, assistant):
+    server, request = tg
+    assert post(server, update(41, text="Stop")).status_code == 200
+    [told] = request.sent()
+    assert told["text"].startswith("Done: no more BISP news messages")
+    assert assistant.received == []

@@ -199,3 +199,15 @@ def test_first_contact_queues_the_consent_notice_once_and_band_karo_stops_announ
     [reply] = texts(post(server, message("START", "SMe", sender)))
     with db.session_scope(db_url) as session:
         assert consent.may_announce(session, "twilio", sender)
+
+
+def test_stop_as_the_very_first_message_is_confirmed_in_english(server, assistant):
+    [reply] = texts(post(server, message("Stop", "SMst1", "+923005550101")))
+    assert reply.startswith("Done: no more BISP news messages")
+    assert not assistant.received  # STOP is the channel's, never the assistant's
+
+
+def test_stop_in_a_roman_urdu_conversation_is_confirmed_in_roman_urdu(server, assistant):
+    server.app.ctx.agent.languages["sms:+923005550102"] = "roman_ur"
+    [reply] = texts(post(server, message("STOP", "SMst2", "+923005550102")))
+    assert reply.startswith("Theek hai: ab BISP ki khabrein nahi aayen gi")
