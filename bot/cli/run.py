@@ -226,7 +226,7 @@ def _stop_on_signal(signum: int, frame: object) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from bot.cli.chat import chat
+    from bot.cli.chat import chat, publish_token, withdraw_token
     from bot.cli.setup import setup
     from bot.cli.train import ensure_model
 
@@ -237,8 +237,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     setup()
     model = ensure_model()
     services = Services(model)
+    token = services.env["REST_CHANNEL_TOKEN"]
     try:
         services.start()
+        if get_settings().DEMO_MODE:  # `madadgar chat` in another terminal reads it there
+            publish_token(token)
         services.wait_ready()
         services.follow_restarts()
         port = services.console_port
@@ -247,10 +250,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"Services restart by themselves; `madadgar status` shows them, logs in {services.log_dir}"
         )
         print("Try a demo persona from README.md. Type /quit to stop everything.\n")
-        chat(f"http://127.0.0.1:{services.rasa_port}", token=services.env["REST_CHANNEL_TOKEN"])
+        chat(f"http://127.0.0.1:{services.rasa_port}", token=token)
     except KeyboardInterrupt:
         pass
     finally:
         print("\n==> stopping services", flush=True)
+        withdraw_token(token)
         services.stop()
     return 0
