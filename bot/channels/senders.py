@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import threading
+from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, Optional, Protocol
 
 from rasa.core.channels.channel import OutputChannel
@@ -33,6 +34,8 @@ class SendError(RuntimeError):
 
 
 TWILIO_API = "https://api.twilio.com"
+# Clocks differ: look a little before the claim for a message Twilio created.
+RECONCILE_SLACK = timedelta(minutes=2)
 
 
 def _twilio_client(account_sid: str, auth_token: str, api_base: Optional[str] = None) -> Any:
@@ -87,6 +90,21 @@ class TwilioSmsSender:
         sid = self._create(to=to, from_=self.from_number, body=text)
         logger.info("SMS %s sent to %s", sid, mask_phone(to))
         return sid
+
+    def sent_already(self, recipient: str, text: str, since: datetime) -> Optional[str]:
+        to = normalise_phone(recipient) or recipient.replace("whatsapp:", "")
+        return self.find(to, text, since)
+
+    def find(self, to: str, text: str, since: datetime) -> Optional[str]:
+        """The SID of `text` to `to` from our number that Twilio accepted since `since`."""
+        # Newest first; a queued message has no DateSent yet, so filter on creation here.
+        for message in self.client.messages.list(to=to, from_=self.from_number, limit=50):
+            created = getattr(message, "date_created", None)
+            if created is not None and created < since - RECONCILE_SLACK:
+                break
+            if (message.body or "") == text:
+                return str(message.sid)
+        return None
 
 
 class TwilioWhatsAppSender:
@@ -151,6 +169,15 @@ class TwilioMessagingSender:
         if whatsapp and sender is self.whatsapp:
             return sender.send(recipient, text, template=template)
         return sender.send(recipient, text)
+
+    def sent_already(self, recipient: str, text: str, since: datetime) -> Optional[str]:
+        """Whether Twilio already has this SMS (a worker died before recording it).
+
+        WhatsApp is not looked up (a template message's body is not our text): it is
+        sent again."""
+        if recipient.startswith("whatsapp:") or self.sms is None:
+            return None
+        return self.sms.sent_already(recipient, text, since)
 
 
 class TwilioCallSender:

@@ -4,12 +4,24 @@ The outbox knows no ticket, announcement or text: the services queue messages wi
 `message()` in their own transaction, and whoever delivers passes the `Rules` that
 render a message and decide what a send means (the senders are injected the same way),
 so this layer stays below every service and channel that uses it.
+
+Several workers share the outbox. A worker claims a batch of due messages in one short
+transaction (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim
+the same row), marks them "sending" with its name and a deadline, and sends each outside
+any transaction. A worker killed mid-batch leaves its messages "sending" until the claim
+runs out (OUTBOX_CLAIM_SECONDS); the next worker then asks the provider whether each one
+arrived (`Reconciles.sent_already`) and sends only those that did not: nothing is lost,
+and nothing is sent twice to a provider that can answer that question. A sender that
+cannot (Telegram) gets the message again: a doubled update is better than a lost one.
+SQLite, the embedded default, has no row locks: one worker only there.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, List, Mapping, Optional, Protocol, Tuple
@@ -23,8 +35,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
+    or_,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -37,6 +52,8 @@ log = logging.getLogger(__name__)
 
 PENDING = "pending"
 SENT = "sent"
+# Claimed by one worker, which is sending it now (claimed_by, claimed_until).
+SENDING = "sending"
 # Still retried: "failed" marks a message that keeps failing and needs a look.
 FAILED = "failed"
 # Final states: not sent because the citizen said STOP after it was queued, or sent
@@ -76,6 +93,10 @@ class OutboxMessage(Base):
     dedupe_key = Column(String(160), nullable=False)
     # Twilio's MessageSid (or Telegram's message id), to match delivery reports.
     provider_id: Optional[str] = Column(String(64), nullable=True)
+    # While "sending": which worker holds the message and until when. A claim whose time
+    # ran out belongs to a worker that died mid-send.
+    claimed_by: Optional[str] = Column(String(64), nullable=True)
+    claimed_until: Optional[datetime] = Column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_outbox_status_due", "status", "next_attempt_at"),
@@ -133,6 +154,19 @@ class Sender(Protocol):
     def send(self, recipient: str, text: str) -> Optional[str]: ...
 
 
+class Reconciles(Protocol):
+    """A sender that can tell whether a message already reached the provider."""
+
+    def sent_already(self, recipient: str, text: str, since: datetime) -> Optional[str]:
+        """The provider's id of `text` to `recipient` accepted since `since`, else None."""
+        ...
+
+
+def worker_name() -> str:
+    """host:pid, unique among the workers sharing one outbox."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
 def _no_hold(*_: Any) -> Optional[datetime]:
     return None
 
@@ -178,20 +212,6 @@ def backoff(attempts: int) -> timedelta:
     # The exponent is capped too: a message retried for weeks must not overflow.
     exponent = min(max(attempts - 1, 0), 20)
     return min(BACKOFF_BASE * (2**exponent), BACKOFF_MAX)
-
-
-def _due_ids(session: Session, channels: List[str], now: datetime, limit: int) -> List[int]:
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.status.in_((PENDING, FAILED)),
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.channel.in_(channels),
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    return list(session.execute(query).scalars())
 
 
 def deliver_one(
@@ -253,19 +273,207 @@ def deliver_one(
     return True
 
 
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    due = and_(
+        OutboxMessage.status.in_((PENDING, FAILED)),
+        OutboxMessage.next_attempt_at <= now,
+    )
+    lapsed = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until <= now)
+    return or_(due, lapsed)
+
+
+def claim(
+    session: Session,
+    channels: List[str],
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease: timedelta,
+) -> List[Tuple[int, bool]]:
+    """Claim up to `limit` due messages for `worker`: (id, in doubt) pairs, oldest first.
+
+    In doubt: a worker claimed it before and died while sending it."""
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.status)
+        .where(_claimable(now), OutboxMessage.channel.in_(channels))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if rows:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in rows]))
+            .values(status=SENDING, claimed_by=worker, claimed_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    return [(r.id, r.status == SENDING) for r in rows]
+
+
+@dataclass
+class _Prepared:
+    recipient: str
+    channel: str
+    text: str
+    extra: dict
+    since: datetime
+
+
+def _mine(session: Session, message_id: int, worker: str) -> Optional[OutboxMessage]:
+    return session.execute(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == SENDING,
+            OutboxMessage.claimed_by == worker,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
+def _unclaim(message: OutboxMessage) -> None:
+    message.claimed_by = None
+    message.claimed_until = None
+
+
+def _prepare(
+    session: Session,
+    message_id: int,
+    worker: str,
+    lease: timedelta,
+    rules: Rules,
+    now: datetime,
+) -> Tuple[Optional[_Prepared], Optional[str]]:
+    """The text to send, or why not: ("opted_out" | "held" | "gone" | an error)."""
+    message = _mine(session, message_id, worker)
+    if message is None:
+        return None, "gone"
+    params = message_params(message)
+    if not rules.allowed(session, message, params):
+        message.status = OPTED_OUT  # she said STOP after it was queued
+        _unclaim(message)
+        return None, "opted_out"
+    later = rules.hold(session, message, now)
+    if later is not None:  # not now (quiet hours): tried then, no attempt counted
+        message.status = PENDING if message.attempts < FAILED_AFTER else FAILED
+        message.next_attempt_at = later
+        _unclaim(message)
+        return None, "held"
+    try:
+        text = rules.render(message, params)
+    except Exception as exc:  # noqa: BLE001 - recorded as a failed attempt
+        return None, f"{type(exc).__name__}: {exc}"
+    extra = {"template": params["template"]} if params.get("template") else {}
+    assert message.claimed_until is not None
+    since = message.claimed_until - lease
+    return _Prepared(message.recipient, message.channel, text, extra, since), None
+
+
+def _record_failure(
+    session: Session, message: OutboxMessage, error: str, now: datetime, rules: Rules
+) -> None:
+    message.attempts += 1
+    _unclaim(message)
+    # provider errors often quote the phone number
+    message.last_error = mask_text(error)[:500]
+    if rules.instead(session, message, now):
+        message.status = FELL_BACK
+        log.info("outbox %s: failed, queued another way instead", message.id)
+        return
+    message.next_attempt_at = now + backoff(message.attempts)
+    message.status = FAILED if message.attempts >= FAILED_AFTER else PENDING
+    log.warning(
+        "outbox %s (%s to %s) attempt %d failed: %s",
+        message.id,
+        message.response,
+        mask_phone(message.recipient),
+        message.attempts,
+        message.last_error,
+    )
+
+
+def _record_sent(
+    session: Session,
+    message: OutboxMessage,
+    provider_id: Optional[str],
+    now: datetime,
+    rules: Rules,
+) -> None:
+    message.attempts += 1
+    _unclaim(message)
+    message.status = SENT
+    message.sent_at = now
+    message.last_error = None
+    message.provider_id = str(provider_id)[:64] if provider_id else None
+    rules.sent(session, message, now)
+
+
+def deliver_claimed(
+    session_factory: Callable[[], Session],
+    message_id: int,
+    in_doubt: bool,
+    senders: Mapping[str, Sender],
+    now: datetime,
+    rules: Rules,
+    worker: str,
+    lease: timedelta,
+) -> Optional[bool]:
+    """Send one message this worker claimed; True sent, False failed, None not sent
+    (opted out, or no longer ours)."""
+    with session_factory() as session, session.begin():
+        prepared, problem = _prepare(session, message_id, worker, lease, rules, now)
+    if prepared is None and problem in ("gone", "opted_out", "held"):
+        return None
+    provider_id: Optional[str] = None
+    error = problem
+    if prepared is not None:
+        sender = senders[prepared.channel]
+        try:
+            check = getattr(sender, "sent_already", None)
+            if in_doubt and check is not None:
+                provider_id = check(prepared.recipient, prepared.text, prepared.since)
+                if provider_id:
+                    log.info("outbox %s reached the provider before its worker died", message_id)
+            if not provider_id:
+                provider_id = sender.send(prepared.recipient, prepared.text, **prepared.extra)
+        except Exception as exc:  # noqa: BLE001 - any failure is retried later
+            error = f"{type(exc).__name__}: {exc}"
+    with session_factory() as session, session.begin():
+        message = _mine(session, message_id, worker)
+        if message is None:
+            # The claim ran out while sending (a provider slower than OUTBOX_CLAIM_SECONDS):
+            # the worker that took it over asks the provider before sending again.
+            log.warning("outbox %s: claim lapsed while it was being sent", message_id)
+            return None
+        if error is not None:
+            _record_failure(session, message, error, now, rules)
+            return False
+        _record_sent(session, message, provider_id, now, rules)
+        return True
+
+
 def deliver_pending(
     session_factory: Callable[[], Session],
     senders: Mapping[str, Sender],
     rules: Rules,
     now: Optional[datetime] = None,
     limit: int = 100,
+    worker: Optional[str] = None,
+    lease: Optional[timedelta] = None,
+    batch: int = 20,
+    clock: Optional[Callable[[], datetime]] = None,
 ) -> DeliverySummary:
-    """Send every due message whose channel has a sender; each in its own transaction."""
-    now = now or utcnow()
+    """Claim and send up to `limit` due messages whose channel has a sender, `batch` at a
+    time (a worker killed mid-batch holds no more than that many up). The time is `now`
+    when given, else `clock()` read afresh for each batch."""
+    from bot.core.settings import get_settings
+
+    clock = clock or utcnow
+    worker = worker or worker_name()
+    lease = lease or timedelta(seconds=get_settings().OUTBOX_CLAIM_SECONDS)
     summary = DeliverySummary()
     channels = sorted(senders)
     with session_factory() as session:
-        due = _due_ids(session, channels, now, limit)
         summary.waiting_for_sender = len(
             session.execute(
                 select(OutboxMessage.id).where(
@@ -274,14 +482,22 @@ def deliver_pending(
                 )
             ).all()
         )
-    for message_id in due:
-        with session_factory() as session:
-            with session.begin():
-                outcome = deliver_one(session, message_id, senders, now, rules)
-        if outcome is True:
-            summary.sent.append(message_id)
-        elif outcome is False:
-            summary.failed.append(message_id)
+    done = 0
+    while channels and done < limit:
+        at = now or clock()
+        with session_factory() as session, session.begin():
+            claimed = claim(session, channels, at, worker, min(batch, limit - done), lease)
+        if not claimed:
+            break
+        done += len(claimed)
+        for message_id, in_doubt in claimed:
+            outcome = deliver_claimed(
+                session_factory, message_id, in_doubt, senders, at, rules, worker, lease
+            )
+            if outcome is True:
+                summary.sent.append(message_id)
+            elif outcome is False:
+                summary.failed.append(message_id)
     return summary
 
 
@@ -290,7 +506,7 @@ def backlog(session: Session, now: Optional[datetime] = None) -> Tuple[int, floa
     now = now or utcnow()
     count, oldest = session.execute(
         select(func.count(), func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.status.in_((PENDING, FAILED))
+            OutboxMessage.status.in_((PENDING, FAILED, SENDING))
         )
     ).one()
     if oldest is not None and oldest.tzinfo is None:

@@ -146,6 +146,9 @@ class Settings(BaseSettings):
 
     # Ticket scheduler
     SCHEDULER_INTERVAL_SECONDS: int = 60
+    # How long a worker may hold an outbox message it is sending; a worker that died
+    # mid-send gives its messages up after this.
+    OUTBOX_CLAIM_SECONDS: int = 60
 
     # Causes and patterns (bot/patterns): a pattern case opens when complaints from at
     # least PATTERN_MIN_HOUSEHOLDS households name one payment point within

@@ -89,6 +89,10 @@ def deliver_pending(
     now: Optional[datetime] = None,
     responses: Optional[Responses] = None,
     limit: int = 100,
+    worker: Optional[str] = None,
+    clock: Optional[Callable[[], datetime]] = None,
 ) -> DeliverySummary:
-    """Send every due citizen message whose channel has a sender."""
-    return outbox.deliver_pending(session_factory, senders, rules(responses), now, limit)
+    """Claim and send due citizen messages whose channel has a sender (bot.core.outbox)."""
+    return outbox.deliver_pending(
+        session_factory, senders, rules(responses), now, limit, worker=worker, clock=clock
+    )

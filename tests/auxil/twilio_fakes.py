@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, Iterator, List, Optional, Tuple
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -47,12 +49,25 @@ class _Server:
 
 
 class FakeTwilioApi(_Server):
-    """Accepts POST .../Messages.json and keeps (to, body) of each message."""
+    """Accepts POST .../Messages.json and keeps (to, body) of each message; lists them
+    back on GET .../Messages.json?To=...&From=... (newest first), as Twilio does.
 
-    def __init__(self) -> None:
+    `latency`: seconds each POST takes (a provider that is the bottleneck). The message
+    is accepted when the request arrives, as a real provider would, before the answer."""
+
+    def __init__(self, latency: float = 0.0, host: str = "127.0.0.1") -> None:
         super().__init__()
         self.sent: List[Dict[str, str]] = []
         self.lock = threading.Lock()
+        self.latency = latency
+        self.host = host
+
+    def start(self) -> _Server:
+        self.httpd = ThreadingHTTPServer((self.host, 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 256
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
 
     def to(self, recipient: str) -> List[str]:
         with self.lock:
@@ -65,14 +80,49 @@ class FakeTwilioApi(_Server):
             def log_message(self, *args: object) -> None:
                 pass
 
+            def _json(self, status: int, data: object) -> None:
+                body = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                with api.lock:
+                    found = [
+                        m
+                        for m in reversed(api.sent)
+                        if m.get("To") == query.get("To")
+                        and query.get("From") in (None, m.get("From"))
+                    ]
+                messages = [
+                    {
+                        "sid": m["sid"],
+                        "to": m.get("To"),
+                        "from": m.get("From"),
+                        "body": m.get("Body"),
+                        "status": "sent",
+                        "date_created": m["date_created"],
+                    }
+                    for m in found
+                ]
+                page = {"messages": messages, "next_page_uri": None, "page": 0}
+                self._json(200, {**page, "page_size": len(messages), "uri": self.path})
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                form["sid"] = "SM" + uuid.uuid4().hex
+                form["date_created"] = formatdate(usegmt=True)
                 with api.lock:
                     api.sent.append(form)
+                if api.latency:
+                    time.sleep(api.latency)
                 body = json.dumps(
                     {
-                        "sid": "SM" + uuid.uuid4().hex,
+                        "sid": form["sid"],
                         "status": "queued",
                         "to": form.get("To"),
                         "body": form.get("Body"),

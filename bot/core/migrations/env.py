@@ -9,6 +9,7 @@ from bot.channels import models as channel_models  # noqa: F401
 from bot.console import models as console_models  # noqa: F401
 from bot.core import audit as audit_models  # noqa: F401
 from bot.core import outbox as outbox_models  # noqa: F401
+from bot.core import passes as pass_models  # noqa: F401
 from bot.core.db import Base
 from bot.core.settings import get_settings
 from bot.evidence import models as evidence_models  # noqa: F401
