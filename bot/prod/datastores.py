@@ -80,7 +80,9 @@ class Postgres:
         if self.running():
             return
         # pg_ctl hands -o to /bin/sh, so '' is an empty value (no Unix socket).
-        opts = " ".join(f"-c {k}={v or repr('')}" for k, v in PG_OPTIONS.items())
+        # On a host of its own PostgreSQL listens on that host's address, not loopback.
+        options = {**PG_OPTIONS, "listen_addresses": self.layout.host}
+        opts = " ".join(f"-c {k}={v or repr('')}" for k, v in options.items())
         opts = f"-p {self.layout.postgres_port} {opts}"
         self._pg_ctl("-o", opts, "-l", str(self.logfile), "-w", "-t", "120", "start")
         self.create_databases()

@@ -44,7 +44,8 @@ def _allow(addresses: Iterable[str]) -> str:
 
 def site_values(layout: Layout, trusted: List[str] | None = None) -> Dict[str, str]:
     """The ${MADADGAR_*} placeholders for this layout (`trusted`: who may use internal ports)."""
-    trusted = trusted or ["127.0.0.1"]
+    # The host's own address too: its Rasa replicas reach the action servers through it.
+    trusted = trusted or sorted({"127.0.0.1", layout.host})
     return {
         "MADADGAR_RASA_SERVERS": _servers(layout.host, layout.rasa_ports),
         "MADADGAR_ACTION_SERVERS": _servers(layout.host, layout.action_ports),

@@ -15,6 +15,21 @@ Use it from endpoints.yml:
       db: 0
       key_prefix: madadgar
 
+A ticket is also a lease. Rasa gives every ticket the lock's whole lifetime (60 s), so a
+replica killed while it held a conversation's lock stopped that conversation for a minute:
+each later message waited behind the dead replica's ticket. Here a ticket lives
+`lease_seconds` (5 s) and a thread of the replica that holds or awaits it renews it every
+third of that, up to the lock's lifetime as before. A dead replica (or one cut off from
+Redis) renews nothing, so its tickets lapse within the lease and the conversation is
+answered by another replica a few seconds later. The thread, not the event loop, renews:
+Rasa's NLU can keep the loop busy for longer than a lease on a loaded host.
+
+A replica cut off from the network is not dead: when its link comes back, the message it
+was handling goes on, after another replica has answered it. `lock_still_held()` tells the
+task that holds a conversation's lock whether its ticket is still the one being served;
+bot.rasa_plugins.tracker_store checks it right before writing the conversation, so the
+late replica's turn is never stored (a fence).
+
 This is an adapter (it subclasses a Rasa class), like bot/rasa_plugins/nlg.py.
 """
 
@@ -24,10 +39,12 @@ import asyncio
 import json
 import logging
 import secrets
+import threading
 import time
 from collections import deque
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Optional
+from contextvars import ContextVar
+from typing import Any, AsyncGenerator, Dict, Optional, Tuple
 
 import redis
 from rasa.core.lock import Ticket, TicketLock
@@ -103,7 +120,43 @@ return #live
 """
 )
 
-# Retry only commands that are safe to repeat: all three scripts are idempotent.
+# ARGV: ticket, lease_ms. Extends a live ticket to now + lease; 1 if it was there, else 0.
+_RENEW = (
+    _PRELUDE
+    + """
+local pos = position(ARGV[1])
+if pos > 0 then
+  local expires = now + tonumber(ARGV[2])
+  if expires > tonumber(live[pos][2]) then live[pos][2] = expires end
+end
+store()
+if pos > 0 then return 1 else return 0 end
+"""
+)
+
+# Seconds a ticket lives without renewal: how long a dead replica can hold a conversation.
+DEFAULT_LEASE_SECONDS = 5.0
+
+# The lock the current task holds: (store, conversation id, ticket).
+_held: ContextVar[Optional[Tuple[AtomicRedisLockStore, str, int]]] = ContextVar(
+    "madadgar_held_lock", default=None
+)
+
+
+def lock_still_held() -> bool:
+    """False when the conversation lock this task held has lapsed meanwhile (or Redis
+    cannot say); True when it is still served, or when the task holds no lock."""
+    held = _held.get()
+    if held is None:
+        return True
+    store, conversation_id, ticket = held
+    try:
+        return store.serving(conversation_id, ticket)
+    except (redis.RedisError, LockError):
+        return False
+
+
+# Retry only commands that are safe to repeat: all four scripts are idempotent.
 _RETRY_ERRORS = [redis.ConnectionError, redis.TimeoutError]
 
 
@@ -122,6 +175,7 @@ class AtomicRedisLockStore(LockStore):
         key_prefix: Optional[str] = None,
         socket_timeout: float = DEFAULT_SOCKET_TIMEOUT_IN_SECONDS,
         poll_interval: float = 0.01,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
         **_: Any,
     ) -> None:
         if endpoint_config is not None:
@@ -136,6 +190,7 @@ class AtomicRedisLockStore(LockStore):
             key_prefix = options.get("key_prefix", key_prefix)
             socket_timeout = float(options.get("socket_timeout", socket_timeout))
             poll_interval = float(options.get("poll_interval", poll_interval))
+            lease_seconds = float(options.get("lease_seconds", lease_seconds))
         self.red = redis.Redis(
             host=host,
             port=int(port),
@@ -155,6 +210,9 @@ class AtomicRedisLockStore(LockStore):
         self._issue = self.red.register_script(_ISSUE)
         self._acquire = self.red.register_script(_ACQUIRE)
         self._release = self.red.register_script(_RELEASE)
+        self._renew = self.red.register_script(_RENEW)
+        self.lease_seconds = lease_seconds
+        self._renewer = _Renewer(self)
         super().__init__()
 
     def _key(self, conversation_id: str) -> str:
@@ -162,10 +220,12 @@ class AtomicRedisLockStore(LockStore):
 
     # ------------------------------------------------------------ atomic operations
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        """Queue a new ticket for the conversation and return it."""
+        """Queue a new ticket for the conversation and return it (alive for one lease, or
+        `lock_lifetime` if shorter; `lock` renews it)."""
         ticket = secrets.randbelow(10**15)
+        lease = min(lock_lifetime, self.lease_seconds)
         try:
-            self._issue(keys=[self._key(conversation_id)], args=[ticket, int(lock_lifetime * 1000)])
+            self._issue(keys=[self._key(conversation_id)], args=[ticket, int(lease * 1000)])
         except redis.RedisError as e:
             raise LockError(f"Error while issuing a lock ticket: {e}") from e
         return ticket
@@ -179,6 +239,15 @@ class AtomicRedisLockStore(LockStore):
         if state < 0:
             raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
         return state == 1
+
+    def serving(self, conversation_id: str, ticket: int) -> bool:
+        """True while `ticket` is the conversation's live ticket being served."""
+        return int(self._acquire(keys=[self._key(conversation_id)], args=[ticket])) == 1
+
+    def renew(self, conversation_id: str, ticket: int) -> bool:
+        """Extend the ticket by one lease from now; False when it had lapsed already."""
+        lease_ms = int(self.lease_seconds * 1000)
+        return bool(self._renew(keys=[self._key(conversation_id)], args=[ticket, lease_ms]))
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         """Remove the ticket; the key disappears with its last ticket."""
@@ -199,11 +268,19 @@ class AtomicRedisLockStore(LockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = 1,
     ) -> AsyncGenerator[TicketLock, None]:
-        """Hold the conversation's lock; waits its turn, polling quickly then backing off."""
+        """Hold the conversation's lock; waits its turn, polling quickly then backing off.
+        The ticket is renewed while waiting and while held, for `lock_lifetime` at most."""
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        self._renewer.hold(conversation_id, ticket, time.monotonic() + lock_lifetime)
+        held = None
         try:
-            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            lock = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            held = _held.set((self, conversation_id, ticket))
+            yield lock
         finally:
+            if held is not None:
+                _held.reset(held)
+            self._renewer.drop(conversation_id, ticket)
             self.cleanup(conversation_id, ticket)
 
     async def _acquire_lock(
@@ -243,3 +320,45 @@ class AtomicRedisLockStore(LockStore):
     def delete_lock(self, conversation_id: str) -> None:
         deleted = self.red.delete(self._key(conversation_id))
         self._log_deletion(conversation_id, bool(deleted))
+
+
+class _Renewer:
+    """One daemon thread per lock store renewing the tickets this replica holds or awaits."""
+
+    def __init__(self, store: AtomicRedisLockStore) -> None:
+        self.store = store
+        self._held: Dict[Tuple[str, int], float] = {}
+        self._guard = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+
+    def hold(self, conversation_id: str, ticket: int, until: float) -> None:
+        """Renew `ticket` until the monotonic time `until` or until dropped."""
+        with self._guard:
+            self._held[(conversation_id, ticket)] = until
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="lock-lease-renewer", daemon=True
+                )
+                self._thread.start()
+
+    def drop(self, conversation_id: str, ticket: int) -> None:
+        with self._guard:
+            self._held.pop((conversation_id, ticket), None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.store.lease_seconds / 3)
+            now = time.monotonic()
+            with self._guard:
+                for key in [k for k, until in self._held.items() if until <= now]:
+                    del self._held[key]  # the lock's lifetime is over: let it lapse
+                due = list(self._held)
+            for conversation_id, ticket in due:
+                try:
+                    if not self.store.renew(conversation_id, ticket):
+                        self.drop(conversation_id, ticket)
+                except redis.ConnectionError:
+                    # Redis unreachable: the ticket lapses, as a dead replica's would.
+                    logger.warning("Could not renew a conversation lock's lease")
+                except Exception:  # noqa: BLE001 - the thread must outlive any one failure
+                    logger.exception("Could not renew a conversation lock's lease")

@@ -6,7 +6,8 @@ so Rasa answers the citizen as if the conversation had just begun (identity chec
 forgotten, a complaint half-way lost), and a failed write goes to process memory. This store
 checks pooled connections before use (pool_pre_ping) and retries reads and writes for up to
 `retry_seconds` (default 30) while the database comes back. Writes are safe to repeat:
-SQLTrackerStore.save only inserts the events the database does not have yet.
+SQLTrackerStore.save only inserts the events the database does not have yet. A write is
+refused when the turn's conversation lock lapsed meanwhile (bot.rasa_plugins.lockstore).
 
     tracker_store:
       type: bot.rasa_plugins.tracker_store.ResilientSQLTrackerStore
@@ -39,6 +40,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from bot.core.db import sqlite_pragmas
+from bot.rasa_plugins.lockstore import lock_still_held
 from bot.rasa_plugins.tracker_window import WINDOW_USER_MESSAGES, snapshot_of, window_events
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,15 @@ _snapshots = sa.Table(
 _EVENTS_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_events_sender_type_id ON events (sender_id, type_name, id)"
 )
+
+
+class LockLapsed(RuntimeError):
+    """The turn finished after the conversation's lock had passed to another replica."""
+
+
+def _fence(tracker: DialogueStateTracker) -> None:
+    if not lock_still_held():
+        raise LockLapsed(f"conversation lock lapsed: turn not stored ({tracker.sender_id[:6]}…)")
 
 
 def _transient(error: Exception) -> bool:
@@ -190,10 +201,14 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         return await self._retry("read", lambda: parent.retrieve_full_tracker(sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """The events not stored yet, and a snapshot where a later window may start."""
+        """The events not stored yet, and a snapshot where a later window may start; none
+        when this replica lost the conversation's lock meanwhile (cut off from the network
+        for longer than a lease: another replica answered)."""
+        _fence(tracker)
         await self.stream_events(tracker)
 
         async def write() -> None:
+            _fence(tracker)  # again: a retried write may come seconds later
             self._save_events(tracker)
 
         await self._retry("write", write)

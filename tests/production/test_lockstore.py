@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, List
 
 import pytest
@@ -159,3 +160,112 @@ def test_endpoint_config_options_reach_the_redis_client(redis_url: str) -> None:
     store = AtomicRedisLockStore(endpoint_config=config)
     kwargs = store.red.connection_pool.connection_kwargs
     assert (kwargs["port"], kwargs["db"]) == (parts["port"], 3)
+
+
+_HOLDER = """
+import asyncio, sys, time
+from bot.rasa_plugins.lockstore import AtomicRedisLockStore
+
+store = AtomicRedisLockStore(key_prefix="lease", host=sys.argv[1], port=int(sys.argv[2]), lease_seconds=1.5)
+
+async def hold():
+    # Rasa's default lifetime (60 s): only the lease lets the lock go when this dies.
+    async with store.lock("dead-replica"):
+        print("holding", flush=True)
+        await asyncio.sleep(600)
+
+asyncio.run(hold())
+"""
+
+
+def test_a_replica_killed_while_holding_a_lock_stops_its_conversation_for_one_lease(
+    redis_url: str,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    parts = _parts(redis_url)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, parts["host"], str(parts["port"])],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"holding"
+        # Alive, the holder keeps its lock well past its lease.
+        survivor = AtomicRedisLockStore(key_prefix="lease", lease_seconds=1.5, **parts)
+        time.sleep(4)
+        assert survivor.get_lock("dead-replica") is not None
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        killed_at = time.monotonic()
+
+        async def next_message() -> float:
+            async with survivor.lock("dead-replica", wait_time_in_seconds=0.1):
+                return time.monotonic() - killed_at
+
+        waited = asyncio.run(next_message())
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert waited < 2.5  # one lease (1.5 s), not Rasa's 60 s
+
+
+def test_a_busy_holder_keeps_its_lock_beyond_the_lease(redis_url: str) -> None:
+    holder = AtomicRedisLockStore(key_prefix="busy", lease_seconds=0.6, **_parts(redis_url))
+    other = AtomicRedisLockStore(key_prefix="busy", lease_seconds=0.6, **_parts(redis_url))
+    order: List[str] = []
+
+    async def slow_turn() -> None:
+        async with holder.lock("busy", wait_time_in_seconds=0.05):
+            order.append("first in")
+            # NLU keeping the event loop busy for five leases: the renewing thread still runs.
+            time.sleep(3.0)
+            order.append("first out")
+
+    async def next_turn() -> None:
+        await asyncio.sleep(0.2)
+        async with other.lock("busy", wait_time_in_seconds=0.05):
+            order.append("second in")
+
+    def second() -> None:
+        asyncio.run(next_turn())
+
+    t = threading.Thread(target=second)
+    t.start()
+    asyncio.run(slow_turn())
+    t.join(30)
+    assert order == ["first in", "first out", "second in"]
+
+
+def test_a_turn_that_outlived_its_lock_is_not_stored(redis_url: str, tmp_path) -> None:
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa_plugins.lockstore import lock_still_held
+    from bot.rasa_plugins.tracker_store import LockLapsed, ResilientSQLTrackerStore
+
+    late = AtomicRedisLockStore(key_prefix="fence", lease_seconds=0.5, **_parts(redis_url))
+    trackers = ResilientSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db"))
+
+    async def turn(lapse: bool) -> bool:
+        async with late.lock("cut-off", wait_time_in_seconds=0.05):
+            assert lock_still_held()
+            if lapse:  # cut off for longer than a lease: another replica took the turn
+                late.delete_lock("cut-off")
+            tracker = DialogueStateTracker("cut-off", slots=[])
+            tracker.update(UserUttered("hello"))
+            try:
+                await trackers.save(tracker)
+            except LockLapsed:
+                return False
+            return True
+
+    assert lock_still_held()  # no lock held: nothing to check
+    assert asyncio.run(turn(lapse=True)) is False
+    assert asyncio.run(trackers.retrieve("cut-off")) is None
+    assert asyncio.run(turn(lapse=False)) is True
+    assert asyncio.run(trackers.retrieve("cut-off")) is not None
