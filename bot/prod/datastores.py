@@ -71,6 +71,12 @@ class Postgres:
         done = subprocess.run(_as_postgres(initdb), capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
+        if not self.layout.host.startswith("127."):
+            # Listening on a host address (the multi-host drill's private network of
+            # namespaces): trust that subnet as initdb trusts loopback. Real hosts use a
+            # managed PostgreSQL with passwords (docs/deploy.md).
+            with open(self.data / "pg_hba.conf", "a", encoding="utf-8") as hba:
+                hba.write("host all all samenet trust\n")
 
     def running(self) -> bool:
         return self._pg_ctl("status", check=False).returncode == 0
@@ -127,7 +133,10 @@ class Redis:
         self.dir.mkdir(parents=True, exist_ok=True)
         args = ["redis-server", "--port", str(self.layout.redis_port), "--bind", self.layout.host]
         args += ["--dir", str(self.dir), "--appendonly", "yes", "--save", ""]
-        args += ["--protected-mode", "yes", "--daemonize", "no"]
+        # Protected mode refuses all but loopback; on a host address (the drill's private
+        # network) the bind address is the protection, as for PostgreSQL above.
+        protected = "yes" if self.layout.host.startswith("127.") else "no"
+        args += ["--protected-mode", protected, "--daemonize", "no"]
         pid = self.table.start("redis", args, dict(os.environ))
         self.wait(pid)
 
