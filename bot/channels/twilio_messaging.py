@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -39,6 +40,10 @@ from bot.outreach import consent, contacts
 logger = logging.getLogger(__name__)
 
 CHANNEL = "twilio"
+# Twilio waits this long for the webhook's answer, then delivers it again or gives up (the
+# citizen is asked to send again). A handler that only reaches Rasa later (its host was cut
+# off from the network) leaves the message to that retry, or it would be answered twice.
+TWILIO_WAITS = 15.0
 MAX_MEDIA = 10  # Twilio sends at most 10 media files with one message
 
 
@@ -48,6 +53,10 @@ def phone_of(address: str) -> str:
     return normalise_phone(bare) or bare
 
 
+class TooLate(Exception):
+    """The message would reach the assistant after Twilio stopped waiting for the answer."""
+
+
 @dataclass(frozen=True)
 class Turn:
     """One incoming message: who sent it, on which conversation, and what it says."""
@@ -55,6 +64,7 @@ class Turn:
     app: Any
     sender: str  # "whatsapp:+92..." or "+92..."
     text: str
+    received: Optional[float] = None  # time.monotonic() when the webhook arrived
 
     @property
     def conversation(self) -> str:
@@ -185,6 +195,7 @@ class TwilioMessagingInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            request.ctx.received = time.monotonic()
             if not is_from_twilio(request, self.auth_token, self.public_base_url):
                 return response.text("forbidden", status=403)
             form = form_params(request)
@@ -236,6 +247,12 @@ class TwilioMessagingInput(InputChannel):
             return _xml(reply)
         try:
             twiml = await self._answer(request, form, sid, sender, on_new_message, claim.resumed)
+        except TooLate:
+            logger.warning(
+                "%s from %s reached Rasa after Twilio gave up", sid, mask_phone(phone_of(sender))
+            )
+            await run_db(store.release, CHANNEL, sid)
+            return response.text("", status=504)
         except Exception:
             logger.exception("Could not answer %s from %s", sid, mask_phone(phone_of(sender)))
             await run_db(store.release, CHANNEL, sid)
@@ -269,7 +286,12 @@ class TwilioMessagingInput(InputChannel):
     ) -> str:
         """One message, step by step: evidence, an empty message, paging, consent keywords,
         then the assistant (or the staff who took the conversation over) and the reply."""
-        turn = Turn(request.app, sender, (form.get("Body") or "").strip())
+        turn = Turn(
+            request.app,
+            sender,
+            (form.get("Body") or "").strip(),
+            getattr(request.ctx, "received", None),
+        )
         choices, more = await run_db(store.load_sender_state, CHANNEL, sender)
         told = await self._evidence(turn, form)
         if told is not None and (not turn.text or evidence_service.ticket_in_text(turn.text)):
@@ -351,6 +373,8 @@ class TwilioMessagingInput(InputChannel):
         if earlier is not None:
             collector.messages.extend(earlier)
         else:
+            if turn.received is not None and time.monotonic() - turn.received > TWILIO_WAITS:
+                raise TooLate(sid)
             medium = "whatsapp" if turn.whatsapp else "sms"
             await on_new_message(
                 UserMessage(

@@ -211,3 +211,18 @@ def test_stop_in_a_roman_urdu_conversation_is_confirmed_in_roman_urdu(server, as
     server.app.ctx.agent.languages["sms:+923005550102"] = "roman_ur"
     [reply] = texts(post(server, message("STOP", "SMst2", "+923005550102")))
     assert reply.startswith("Theek hai: ab BISP ki khabrein nahi aayen gi")
+
+
+def test_a_message_that_reaches_rasa_after_twilio_gave_up_is_left_to_the_retry(
+    server, assistant, monkeypatch
+):
+    # Its host was cut off for longer than Twilio waits: Twilio has delivered it again
+    # elsewhere (or the citizen was asked to resend), so this handler must not answer it.
+    monkeypatch.setattr("bot.channels.twilio_messaging.TWILIO_WAITS", -1.0)
+    late = post(server, message("status", sid="SM77"))
+    assert late.status_code == 504
+    assert assistant.received == []
+    # The retry of the same MessageSid is answered, once.
+    monkeypatch.setattr("bot.channels.twilio_messaging.TWILIO_WAITS", 15.0)
+    assert texts(post(server, message("status", sid="SM77"))) == ["echo: status"]
+    assert len(assistant.received) == 1
