@@ -36,7 +36,7 @@ from bot.channels.senders import telegram_bot
 from bot.channels.store import run_db
 from bot.channels.texts import conversation_language, keyword_reply_language, say
 from bot.channels.unanswered import apology, forget_unanswered, taken_over
-from bot.core.conversations import address_of, conversation_id
+from bot.core.conversations import address_of, conversation_id, telegram_shared_phone
 from bot.core.identifiers import normalise_phone
 from bot.core.settings import get_settings
 from bot.evidence import service as evidence_service
@@ -127,13 +127,8 @@ async def shared_phone(app: Any, chat_id: str) -> Optional[str]:
         tracker = await app.ctx.agent.tracker_store.retrieve(conversation_id(CHANNEL, chat_id))
     except Exception:  # no agent (tests), store down: no phone, never fail
         return None
-    for event in reversed(list(getattr(tracker, "events", None) or [])):
-        if not isinstance(event, UserUttered) or event.input_channel != CHANNEL:
-            continue
-        phone = (event.metadata or {}).get("phone")
-        if phone:
-            return str(phone)
-    return None
+    events = getattr(tracker, "events", None) or []
+    return telegram_shared_phone(e.as_dict() for e in events if isinstance(e, UserUttered))
 
 
 def _private(chat: Any, user: Any) -> bool:

@@ -8,7 +8,7 @@ channel can reach another channel's conversation, its verification or its ticket
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from bot.core.identifiers import normalise_phone
 
@@ -51,4 +51,17 @@ def vouched_phone(conversation: str) -> Optional[str]:
     """
     if channel_of(conversation) in (SMS, WHATSAPP):
         return normalise_phone(conversation.partition(":")[2])
+    return None
+
+
+def telegram_shared_phone(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The phone a Telegram user shared as her own, from the conversation's events (as
+    dicts, newest last): Telegram vouches for a contact only once, when it is shared, so
+    the connector puts it on that chat's later messages and both the channel and the
+    actions read the latest one here."""
+    for event in reversed(list(events)):
+        if event.get("event") == "user" and event.get("input_channel") == TELEGRAM:
+            phone = (event.get("metadata") or {}).get("phone")
+            if phone:
+                return str(phone)
     return None

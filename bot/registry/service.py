@@ -19,16 +19,8 @@ from bot.registry import household_status as status_rules
 from bot.registry.models import Enrolment, Household, Instalment, Person
 from bot.registry.programmes import ProgrammesConfig, get_programmes
 
+
 # What the beneficiary should do about an instalment in a given state.
-REMEDIES = {
-    "biometric_failure": "visit_tehsil_office_for_alternate_verification",
-    "cnic_expired": "renew_cnic_at_nadra",
-    "bank_error": "wait_for_next_payment_cycle",
-    "data_under_review": "visit_tehsil_office",
-    "attendance_below_70": "improve_attendance",
-}
-
-
 @dataclass(frozen=True)
 class EnrolmentView:
     """A person's standing in one programme."""
@@ -96,7 +88,6 @@ class InstalmentView:
     amount: int
     status: str
     reason: Optional[str]
-    remedy: Optional[str]
     bank: Optional[str]
     agent: Optional[str]
     date: Optional[date]
@@ -277,11 +268,6 @@ def _collection(status: str, agent: Optional[str]) -> Optional[str]:
 
 
 def _view(session: Session, row: Instalment) -> InstalmentView:
-    remedy = REMEDIES.get(row.reason or "")
-    if row.status == "ready_for_collection":
-        remedy = "collect_payment"
-    elif row.status == "paid":
-        remedy = "count_cash_and_report_deductions"
     for_name = None
     if row.for_person_id is not None:
         child = session.get(Person, row.for_person_id)
@@ -292,7 +278,6 @@ def _view(session: Session, row: Instalment) -> InstalmentView:
         amount=row.amount,
         status=row.status,
         reason=row.reason,
-        remedy=remedy,
         bank=row.bank,
         agent=row.agent,
         date=row.status_date,

@@ -6,6 +6,7 @@ from bot.core.conversations import (
     address_of,
     channel_of,
     conversation_id,
+    telegram_shared_phone,
     twilio_conversation_id,
     vouched_phone,
 )
@@ -32,3 +33,15 @@ def test_channels_send_to_the_address_inside_the_id():
     assert address_of("whatsapp:+923006100012") == "whatsapp:+923006100012"
     assert address_of("telegram:42") == "42"
     assert address_of("+923006100012") == "+923006100012"  # tickets from before
+
+
+def test_the_telegram_phone_is_the_latest_one_she_shared_on_telegram():
+    events = [
+        {"event": "user", "input_channel": "telegram", "metadata": {"phone": "+923001111111"}},
+        {"event": "bot", "metadata": {"phone": "+923009999999"}},
+        {"event": "user", "input_channel": "telegram", "metadata": {"phone": "+923002222222"}},
+        {"event": "user", "input_channel": "rest", "metadata": {"phone": "+923003333333"}},
+        {"event": "user", "input_channel": "telegram", "metadata": {}},
+    ]
+    assert telegram_shared_phone(events) == "+923002222222"
+    assert telegram_shared_phone(events[3:]) is None

@@ -7,6 +7,7 @@ import pytest
 from bot.core.identifiers import check_cnic
 from bot.core.settings import ROOT
 from bot.registry import service
+from bot.registry.household_status import WITHHELD_STEPS
 from bot.registry.personas import PERSONAS, persona
 from bot.registry.seed import ensure_demo_registry, ensure_personas
 
@@ -42,20 +43,21 @@ def test_paid(seeded):
 
 def test_ready_for_collection(seeded):
     latest = _latest(seeded, "ready")
-    assert (latest.status, latest.remedy) == ("ready_for_collection", "collect_payment")
+    assert latest.status == "ready_for_collection"
     assert latest.collection == "collect_at_campsite_with_cnic"
 
 
 @pytest.mark.parametrize(
-    ("key", "reason", "remedy"),
+    ("key", "reason", "step"),
     [
-        ("biometric", "biometric_failure", "visit_tehsil_office_for_alternate_verification"),
-        ("cnic_expired", "cnic_expired", "renew_cnic_at_nadra"),
+        ("biometric", "biometric_failure", "alternate_verification"),
+        ("cnic_expired", "cnic_expired", "renew_cnic"),
     ],
 )
-def test_withheld(seeded, key, reason, remedy):
+def test_withheld(seeded, key, reason, step):
     latest = _latest(seeded, key)
-    assert (latest.status, latest.reason, latest.remedy) == ("withheld", reason, remedy)
+    assert (latest.status, latest.reason) == ("withheld", reason)
+    assert WITHHELD_STEPS[latest.reason] == step  # the one reason -> next step table
 
 
 def test_pmt_above_cutoff(seeded):
