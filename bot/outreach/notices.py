@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.format import day_text, money, quarter_text
 from bot.core import outbox
+from bot.core.districts import find_district
 from bot.core.identifiers import normalise_phone
 from bot.core.outbox import PENDING, SENT, OutboxMessage
 from bot.core.settings import CONFIG_DIR
 from bot.outreach import contacts
 from bot.outreach.models import Consent, Notice
-from bot.registry.districts import find_district
 from bot.registry.household_status import WITHHELD_STEPS
 from bot.registry.imports import CNIC_EXPIRING, Change, insert_ids, update_by_id
 from bot.registry.models import Household, Person
