@@ -21,6 +21,7 @@ from bot.rasa_plugins import (  # noqa: F401 - applied on import
     action_validation,
     metrics_hooks,
 )
+from bot.registry.programmes import get_programmes
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -39,6 +40,9 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         filled_slots = tracker.current_slot_values()
+        # Facts every response may name, filled in from config/programmes.yml (never typed
+        # into domain.yml, so a new number is changed in one place).
+        kwargs.setdefault("call_centre", str(get_programmes().helpline.get("call_centre", "")))
         # An action may name the language outright (the confirmation of a language
         # change is sent before its slot event is applied).
         chosen = kwargs.get("language")

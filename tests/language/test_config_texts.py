@@ -33,7 +33,7 @@ def test_every_office_address_in_three_scripts(district):
 
 def test_the_urdu_office_answer_has_no_english_address():
     (reply,) = office_location("کوئٹہ", "ur")
-    text = render(reply.response, "ur", **reply.params)
+    text = render(reply.response, "ur", call_centre="0800-26477", **reply.params)
     assert "BISP District Office" not in text and "Quetta" not in text
     assert "کوئٹہ" in text and not LATIN.search(text.replace("0800-26477", ""))
 

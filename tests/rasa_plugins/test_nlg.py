@@ -38,3 +38,12 @@ def test_a_chosen_language_holds_and_an_action_may_name_one(nlg) -> None:  # typ
     events = [SlotSet("language", "en"), said("mujhe qist nahi mili", "roman_ur")]
     assert reply(nlg, events) == render("utter_greet", "en")
     assert reply(nlg, events, language="roman_ur") == render("utter_greet", "roman_ur")
+
+
+def test_the_helpline_number_comes_from_the_programmes_file(nlg) -> None:  # type: ignore[no-untyped-def]
+    from bot.registry.programmes import get_programmes
+
+    number = get_programmes().helpline["call_centre"]
+    tracker = DialogueStateTracker.from_events("t", [SlotSet("language", "ur")])
+    text = asyncio.run(nlg.generate("utter_ticket_lookups_limited", tracker, "rest"))["text"]
+    assert number in text and "{call_centre}" not in text
