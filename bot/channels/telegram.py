@@ -215,7 +215,7 @@ class TelegramInput(InputChannel):
                     )
                     try:
                         await self.bot.send_message(
-                            chat_id=chat.id, text=say("channel_error", lang)
+                            chat_id=chat.id, text=say("utter_action_failed", lang)
                         )
                     except Exception:
                         logger.exception("Could not tell chat about the failure")

@@ -1,22 +1,20 @@
-"""Channel response texts (responses.yml) and the conversation's language."""
+"""What the channels say themselves (domain.yml's channel_* and voice_* responses) and the
+conversation's language."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Optional
 
 from bot.language import i18n
 
 logger = logging.getLogger(__name__)
 
-RESPONSES_FILE = str(Path(__file__).with_name("responses.yml"))
-
 
 def say(name: str, language: Optional[str], channel: Optional[str] = None, **params: Any) -> str:
     """Render one of the channel texts in `language` (default language if unknown)."""
     lang = language if language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-    return i18n.render(name, lang, channel, responses=i18n.load_responses(RESPONSES_FILE), **params)
+    return i18n.render(name, lang, channel, **params)
 
 
 def _heard_in(text: Optional[str]) -> Optional[i18n.Heard]:

@@ -257,7 +257,7 @@ class TwilioMessagingInput(InputChannel):
             logger.exception("Could not answer %s from %s", sid, mask_phone(phone_of(sender)))
             await run_db(store.release, CHANNEL, sid)
             lang = await conversation_language(request.app, twilio_conversation_id(sender))
-            return _xml(twiml_messages([say("channel_error", lang, CHANNEL)]))
+            return _xml(twiml_messages([say("utter_action_failed", lang, CHANNEL)]))
         await run_db(store.save_reply, CHANNEL, sid, twiml)
         return _xml(twiml)
 

@@ -146,7 +146,7 @@ class TwilioVoiceInput(InputChannel):
                 logger.exception("Voice turn failed for %s", mask_phone(form.get("From")))
                 await run_db(store.release, CHANNEL, key)
                 twiml = self._listen(
-                    state, [say("channel_error", state.language)], state.last_prompt or ""
+                    state, [say("utter_action_failed", state.language)], state.last_prompt or ""
                 )
             await run_db(store.save_call, state)
             caller = normalise_phone(form.get("From") or "")

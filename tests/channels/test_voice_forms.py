@@ -14,7 +14,6 @@ from typing import Dict, List
 import pytest
 
 from bot.assistant.format import quarter_text
-from bot.channels.texts import RESPONSES_FILE
 from bot.channels.voice_text import screen_only, speakable
 from bot.language import i18n
 
@@ -60,13 +59,12 @@ OTHER_CHANNELS = (
 
 def voice_texts() -> List[tuple]:
     out = []
-    for path in (None, RESPONSES_FILE):
-        responses = i18n.load_responses(path)
-        for name in sorted(responses):
-            if name.startswith(OTHER_CHANNELS):
-                continue
-            for language in i18n.LANGUAGES:
-                out.append((name, language, path))
+    responses = i18n.load_responses()
+    for name in sorted(responses):
+        if name.startswith(OTHER_CHANNELS):
+            continue
+        for language in i18n.LANGUAGES:
+            out.append((name, language, None))
     return out
 
 

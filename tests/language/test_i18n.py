@@ -46,8 +46,12 @@ def test_texts_fit_three_sms_segments(name):
         assert len(text) <= SMS_LIMIT[lang], f"{name}/{lang} is {len(text)} characters"
 
 
+# Asked before anyone knows her language, so written in all three scripts at once.
+IN_ALL_THREE = {"channel_telegram_choose_language"}
+
+
 def test_urdu_texts_are_in_urdu_script_and_roman_texts_are_not():
-    for name in RESPONSES:
+    for name in set(RESPONSES) - IN_ALL_THREE:
         ur = pick_variation(RESPONSES, name, "ur")["text"]
         roman = pick_variation(RESPONSES, name, "roman_ur")["text"]
         assert re.search(r"[\u0600-\u06ff]", ur), name
