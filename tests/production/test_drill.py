@@ -59,13 +59,11 @@ def _resend_prompts() -> List[str]:
     """The start of what the helpline says when it could not answer (send it again)."""
     from bot.channels.texts import say
     from bot.channels.unanswered import apology
-    from bot.language.i18n import load_responses, render
 
     texts = []
     for language in ("en", "ur", "roman_ur"):
         texts.append(apology(language, "twilio"))
-        texts.append(say("channel_error", language, "twilio"))
-        texts.append(render("utter_action_failed", language, "twilio", responses=load_responses()))
+        texts.append(say("utter_action_failed", language, "twilio"))
     return [t[:24] for t in texts]
 
 
