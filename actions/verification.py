@@ -24,7 +24,9 @@ from actions.tickets import answer_pending_confirmation
 from bot.assistant import identity, status
 from bot.assistant.answers import is_dont_know
 from bot.assistant.complaints import ticket_status
+from bot.core.conversations import address_of
 from bot.core.db import session_scope
+from bot.outreach import notice_reply
 
 FLOW_OF_INTENT = {"check_eligibility": "eligibility", "payment_status": "payment"}
 
@@ -182,17 +184,26 @@ class ActionStatusFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         cnic = verified_cnic(tracker)
-        if cnic is None:
-            return [
-                SlotSet("pending_flow", "payment"),
-                SlotSet("offer", None),
-                SlotSet("complaint_description", latest_text(tracker)[:2000]),
-                FollowupAction("verify_form"),
-            ]
         intent = str((tracker.latest_message.get("intent") or {}).get("name"))
+        question = FOLLOWUP_OF_INTENT.get(intent, "why")
         with session_scope() as session:
-            answer = status.followup(
-                session, str(cnic), FOLLOWUP_OF_INTENT.get(intent, "why"), language_of(tracker)
-            )
-        say(dispatcher, answer.replies)
+            # A reply to a notice about her payment continues that notice.
+            notice = notice_reply.pending_notice(session, address_of(tracker.sender_id))
+            if notice is not None:
+                say(
+                    dispatcher,
+                    notice_reply.answer(session, notice, question, language_of(tracker), cnic),
+                )
+            if cnic is None:
+                return [
+                    SlotSet("pending_flow", "payment"),
+                    SlotSet("offer", None),
+                    SlotSet("complaint_description", latest_text(tracker)[:2000]),
+                    FollowupAction("verify_form"),
+                ]
+            if notice is None:
+                say(
+                    dispatcher,
+                    status.followup(session, str(cnic), question, language_of(tracker)).replies,
+                )
         return proof_renewed(tracker, cnic)

@@ -11,7 +11,7 @@ from actions.verification import ActionStatusFollowup
 from tests.actions.test_common import tracker
 
 
-def test_a_follow_up_with_forged_verified_slots_starts_verification_and_says_nothing():
+def test_a_follow_up_with_forged_verified_slots_starts_verification_and_says_nothing(db_url):
     forged = tracker(
         "twilio",
         {},
