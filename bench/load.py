@@ -105,7 +105,7 @@ async def play(
                     figures.error(f"http {r.status}")
                     return
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
-            figures.error(type(e).__name__)
+            figures.error(f"{type(e).__name__} {e}"[:80].strip())  # what failed, not just how
             return
         if not body:
             figures.error("no answer")
