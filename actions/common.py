@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import offload
 from bot.assistant import proof
@@ -124,29 +123,3 @@ def read_cnic_slot(
         say(dispatcher, identity.cnic_problem(check))
         return None
     return str(check.digits)
-
-
-def read_district_slot(
-    dispatcher: CollectingDispatcher, tracker: Tracker, slot_value: Any
-) -> Optional[str]:
-    """The district's canonical name, or None after asking again."""
-    from bot.registry.districts import find_district
-
-    district = find_district(entity_value(tracker, "district") or str(slot_value or ""))
-    if district is None:
-        dispatcher.utter_message(response="utter_invalid_district")
-        return None
-    return district.name
-
-
-class DistrictSlotValidation:
-    """`validate_district` for every form that asks for a district (Rasa finds it by name)."""
-
-    def validate_district(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[Text, Any]:
-        return {"district": read_district_slot(dispatcher, tracker, slot_value)}

@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    DistrictSlotValidation,
     conversation_context,
     entity_value,
     latest_text,
@@ -18,18 +17,33 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.repair import MENU, STOPPED, repair
-from actions.tickets import answer_pending_confirmation
-from bot.assistant.answers import is_dont_know, is_real_answer, says_what_happened
+from actions.conversation import finish_stopped_flow
+from actions.repair import (
+    STOPPING_FLOWS,
+    decide,
+    message_of,
+    previous_slot,
+    record_rating,
+    slot_decision,
+)
+from bot.assistant import arbiter
+from bot.assistant.answers import says_what_happened
+from bot.assistant.arbiter import Decision, parse_district
 from bot.assistant.complaints import (
     ComplaintDraft,
-    amount_answer,
     file_complaint,
     guess_category,
     report_to_protection,
 )
-from bot.assistant.replies import Reply
 from bot.core.db import session_scope
+from bot.core.districts import find_district
+
+
+def district_value(name: Optional[str]) -> Optional[str]:
+    """A district's canonical name, or None."""
+    found = find_district(name or "")
+    return found.name if found else None
+
 
 COMPLAINT_SLOTS = [
     "complaint_category",
@@ -53,11 +67,13 @@ class ActionStartComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if answer_pending_confirmation(dispatcher, tracker):
+        decision = decide(tracker)
+        if record_rating(dispatcher, tracker, decision):
             return [ActiveLoop(None), FollowupAction("action_listen")]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = latest_text(tracker)
-        if intent == "affirm" and tracker.get_slot("offer") == "complaint":
+        accepted = decision.step == arbiter.ANSWER and decision.question is not None
+        if accepted and decision.question.kind == arbiter.CONSENT and decision.value is True:
             category = tracker.get_slot("complaint_category") or "payment_not_received"
             description = tracker.get_slot("complaint_description") or ""
         else:
@@ -79,8 +95,28 @@ class ActionStartComplaint(Action):
         return events
 
 
-class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
-    """Asks only what this kind of complaint needs."""
+# Complaints handled at a place (a shop, a campsite): the desk that takes them is the
+# district's, so the district is asked when the place did not name it.
+PLACE_CATEGORIES = ("deduction", "biometric_failure")
+
+
+def complaint_questions(category: Optional[str], ask_district: bool) -> List[str]:
+    """What a complaint of `category` asks, in order. The district comes last, so "Madina
+    shop in Alipur" can answer it on the way; a registered CNIC is asked it like any other
+    (skipping it would tell anyone the CNIC is registered)."""
+    needed = ["cnic"]
+    if category == "deduction":
+        needed += ["amount", "complaint_place"]
+    elif category == "biometric_failure":
+        needed.append("complaint_place")
+    needed.append("complaint_details")
+    if ask_district and category in PLACE_CATEGORIES:
+        needed.append("district")
+    return needed
+
+
+class ValidateComplaintForm(FormValidationAction):
+    """Asks only what this kind of complaint needs; the arbiter decides what each message is."""
 
     def name(self) -> Text:
         return "validate_complaint_form"
@@ -92,20 +128,25 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        if tracker.get_slot("pending_flow") in (STOPPED, MENU):
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
             return []
-        category = tracker.get_slot("complaint_category")
-        needed = ["cnic"]
+        return self._questions(tracker)
+
+    @staticmethod
+    def _questions(tracker: Tracker) -> List[str]:
         cnic = tracker.get_slot("cnic")
-        # Skipping the question for a registered CNIC would tell anyone it is registered.
-        if cnic and not tracker.get_slot("district") and verified_cnic(tracker) != cnic:
-            needed.append("district")
-        if category == "deduction":
-            needed += ["amount", "complaint_place"]
-        elif category == "biometric_failure":
-            needed.append("complaint_place")
-        needed.append("complaint_details")
-        return needed
+        ask_district = verified_cnic(tracker) != cnic or not cnic
+        return complaint_questions(tracker.get_slot("complaint_category"), ask_district)
+
+    def _previous(self, tracker: Tracker, slot: str) -> Optional[str]:
+        """The question asked before `slot` (what happened, when her first message told it,
+        was never asked)."""
+        asked = [
+            name
+            for name in self._questions(tracker)
+            if name == slot or tracker.get_slot(name) != DETAILS_GIVEN
+        ]
+        return previous_slot(asked, slot)
 
     def validate_cnic(
         self,
@@ -114,11 +155,30 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        if not entity_value(tracker, "cnic"):
-            repaired = repair(dispatcher, tracker, "cnic")
-            if repaired is not None:
-                return repaired
-        return {"cnic": read_cnic_slot(dispatcher, tracker, slot_value)}
+        other, decision = slot_decision(dispatcher, tracker, "cnic", checks_attempts=True)
+        if other is not None:
+            return {**other, **self._noted(tracker, decision)}
+        return {"cnic": read_cnic_slot(dispatcher, tracker, decision.value or latest_text(tracker))}
+
+    def _noted(self, tracker: Tracker, decision: Decision) -> Dict[Text, Any]:
+        """What a message that is no CNIC still tells about the complaint: "agent ne 700
+        rupay kaate" while the CNIC is asked gives the amount (and the CNIC is asked again)."""
+        if decision.step not in (arbiter.NEW, arbiter.SIDE):
+            return {}
+        noted: Dict[Text, Any] = {}
+        text = latest_text(tracker)
+        category = tracker.get_slot("complaint_category")
+        said = guess_category(str(message_of(tracker).intent), text)
+        if category in (None, "other") and said != "other":
+            noted["complaint_category"] = category = said
+        amount = entity_value(tracker, "amount")
+        if amount and category == "deduction":
+            noted["amount"] = amount
+        if says_what_happened(text):
+            description = str(tracker.get_slot("complaint_description") or "")
+            noted["complaint_description"] = (description + "\n" + text).strip()[:2000]
+            noted["complaint_details"] = DETAILS_GIVEN
+        return noted
 
     def validate_amount(
         self,
@@ -127,18 +187,14 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        text = str(slot_value or "")
-        repaired = repair(dispatcher, tracker, "amount", previous="district")
-        if repaired is not None:
-            return repaired
-        found = entity_value(tracker, "amount")
-        value = int(found) if found and found.isdigit() else amount_answer(text)
-        if value is not None:
-            return {"amount": str(value)}
-        if is_dont_know(text):
-            return {"amount": "unknown"}
-        say(dispatcher, [Reply("utter_ask_amount")])
-        return {"amount": None}
+        if tracker.get_slot("requested_slot") != "amount":
+            return {"amount": tracker.get_slot("amount") or slot_value}  # from the report
+        other, decision = slot_decision(
+            dispatcher, tracker, "amount", self._previous(tracker, "amount")
+        )
+        if other is not None:
+            return other
+        return {"amount": str(decision.value)}
 
     def validate_complaint_place(
         self,
@@ -147,7 +203,14 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        return self._free_text(slot_value, "complaint_place", "amount", dispatcher, tracker, 500)
+        answer = self._free_text(slot_value, "complaint_place", dispatcher, tracker, 500)
+        place = answer.get("complaint_place")
+        if not place or tracker.get_slot("district"):
+            return answer
+        named = parse_district(message_of(tracker)).value
+        if named and named != arbiter.UNKNOWN:
+            answer["district"] = named  # "Madina shop in Alipur": Muzaffargarh
+        return answer
 
     def validate_complaint_details(
         self,
@@ -156,11 +219,9 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        answer = self._free_text(
-            slot_value, "complaint_details", "complaint_place", dispatcher, tracker, 2000
-        )
+        answer = self._free_text(slot_value, "complaint_details", dispatcher, tracker, 2000)
         text = answer.get("complaint_details")
-        if not text or set(answer) != {"complaint_details"}:
+        if not text or text == DETAILS_GIVEN or set(answer) != {"complaint_details"}:
             return answer
         description = tracker.get_slot("complaint_description") or ""
         return {
@@ -168,27 +229,38 @@ class ValidateComplaintForm(DistrictSlotValidation, FormValidationAction):
             "complaint_description": (description + "\n" + text).strip()[:2000],
         }
 
+    def validate_district(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "district":
+            # Named on the way (the place, a report): kept only when it is a district.
+            return {"district": district_value(entity_value(tracker, "district"))}
+        other, decision = slot_decision(
+            dispatcher, tracker, "district", self._previous(tracker, "district")
+        )
+        return other if other is not None else {"district": decision.value}
+
     def _free_text(
         self,
         slot_value: Any,
         slot: str,
-        previous: str,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         limit: int,
     ) -> Dict[Text, Any]:
         """A place or an account of what happened: a real answer or an honest "don't know";
-        "ji" or "ok" is asked again, in other words."""
+        "ji" or "ok" is asked again, in other words (actions.asking)."""
         text = str(slot_value or "").strip()
-        if text == DETAILS_GIVEN:
-            return {slot: text}
-        repaired = repair(dispatcher, tracker, slot, previous=previous, free_text=True)
-        if repaired is not None:
-            return repaired
-        if is_dont_know(text) or is_real_answer(text):
-            return {slot: text[:limit]}
-        dispatcher.utter_message(response=f"utter_ask_{slot}_again")
-        return {slot: None}
+        if text == DETAILS_GIVEN or tracker.get_slot("requested_slot") != slot:
+            return {slot: text or None}
+        other, decision = slot_decision(dispatcher, tracker, slot, self._previous(tracker, slot))
+        if other is not None:
+            return other
+        return {slot: str(decision.value)[:limit]}
 
 
 class ActionSubmitComplaint(Action):
@@ -200,21 +272,20 @@ class ActionSubmitComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.get_slot("pending_flow") in (STOPPED, MENU):
-            # Cancelled or started over: nothing is filed; the reply was given then.
-            keep = tracker.get_slot("pending_flow") == MENU
-            return [SlotSet(name, None) for name in COMPLAINT_SLOTS] + [
-                SlotSet("pending_flow", MENU if keep else None)
-            ]
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
+            # Cancelled, started over or a person asked for: nothing is filed here.
+            cleared = [SlotSet(name, None) for name in COMPLAINT_SLOTS]
+            return cleared + finish_stopped_flow(dispatcher, tracker)
         context = conversation_context(tracker)
         amount: Optional[str] = tracker.get_slot("amount")
+        district = tracker.get_slot("district")
         draft = ComplaintDraft(
             category=tracker.get_slot("complaint_category") or "other",
             description=tracker.get_slot("complaint_description") or "",
             cnic=tracker.get_slot("cnic"),
             verified=bool(tracker.get_slot("cnic"))
             and verified_cnic(tracker) == tracker.get_slot("cnic"),
-            district=tracker.get_slot("district"),
+            district=None if district == arbiter.UNKNOWN else district,
             programme=tracker.get_slot("programme"),
             amount=int(amount) if amount and amount.isdigit() else None,
             place=tracker.get_slot("complaint_place") or "",
@@ -237,7 +308,8 @@ class ActionDeclineOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_anything_else")
+        if not record_rating(dispatcher, tracker, decide(tracker)):  # a newer question's "no"
+            dispatcher.utter_message(response="utter_anything_else")
         return [
             SlotSet("offer", None),
             SlotSet("complaint_category", None),
@@ -270,6 +342,8 @@ class ActionFileProtection(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if record_rating(dispatcher, tracker, decide(tracker)):  # a newer question's "yes"
+            return [SlotSet("offer", None)]
         context = conversation_context(tracker)
         draft = ComplaintDraft(
             category="protection",

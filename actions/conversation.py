@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from typing import List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
@@ -11,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    DistrictSlotValidation,
     conversation_context,
     entity_value,
     language_of,
@@ -20,16 +18,27 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.repair import MENU
-from actions.tickets import answer_pending_confirmation, tell_tickets
-from bot.assistant import identity
+from actions.repair import (
+    HUMAN,
+    LANGUAGE,
+    MENU,
+    STOPPING_FLOWS,
+    answer_side,
+    decide,
+    message_of,
+    record_rating,
+    slot_decision,
+)
+from actions.tickets import tell_tickets
+from bot.assistant import arbiter, identity
+from bot.assistant.arbiter import Decision
 from bot.assistant.complaints import ComplaintDraft, hand_off
 from bot.assistant.handoff import dial_if_open, wait_for_person
 from bot.assistant.info import office_location, programme_info
 from bot.core.db import session_scope
+from bot.core.districts import find_district
 from bot.core.identifiers import ascii_digits
-from bot.language.i18n import LANGUAGES, requested_language
-from bot.registry.districts import find_district
+from bot.language.i18n import requested_language
 from bot.registry.verification import parse_date
 
 
@@ -98,6 +107,59 @@ def _previous_intent(tracker: Tracker) -> Optional[str]:
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
 
 
+def finish_stopped_flow(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """After a form a repair ended: a person takes over, or the menu keeps waiting."""
+    flow = tracker.get_slot("pending_flow")
+    if flow == HUMAN:
+        open_handoff(dispatcher, tracker, "asked for a person")
+        return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+    if flow == MENU:
+        return [SlotSet("pending_flow", MENU)]
+    return [SlotSet("pending_flow", None)]
+
+
+def answered_pending(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
+) -> Optional[List[EventType]]:
+    """Carry out an answer to a question outside any form (a rating, the menu, the
+    language menu, a status follow-up); None when the message answers none of them."""
+    if decision.step != arbiter.ANSWER or decision.question is None:
+        return None
+    question = decision.question
+    if record_rating(dispatcher, tracker, decision):
+        return [SlotSet("fallback_count", 0)]
+    if question.kind == arbiter.MENU and question.name == LANGUAGE:
+        return _set_language(dispatcher, str(decision.value))
+    if question.kind == arbiter.MENU:
+        return menu_choice(int(decision.value))
+    if question.kind == arbiter.FOLLOWUP:
+        from actions.verification import answer_followup
+
+        return answer_followup(dispatcher, tracker, decision.value)
+    return None
+
+
+def carried_out(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
+) -> Optional[List[EventType]]:
+    """A repair or a side question outside any form, or an answer to a pending question."""
+    if decision.step == arbiter.REPAIR:
+        if decision.repair == arbiter.HUMAN:
+            open_handoff(dispatcher, tracker, "asked for a person")
+            return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+        if decision.repair == arbiter.RESTART:
+            dispatcher.utter_message(response="utter_start_over")
+            return [SlotSet("pending_flow", MENU), SlotSet("offer", None)]
+        if decision.repair == arbiter.CANCEL:
+            dispatcher.utter_message(response="utter_cancelled")
+            return [SlotSet("pending_flow", None), SlotSet("offer", None)]
+        return None  # "go back" with no form: nothing to go back to
+    if decision.step == arbiter.SIDE and decision.side:
+        answer_side(dispatcher, tracker, decision.side)
+        return []
+    return answered_pending(dispatcher, tracker, decision)
+
+
 class ActionFallback(Action):
     """Ask to rephrase; on the second miss in a row, hand over to a person."""
 
@@ -107,14 +169,12 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if answer_pending_confirmation(dispatcher, tracker):
-            return [SlotSet("fallback_count", 0)]
+        done = carried_out(dispatcher, tracker, decide(tracker))
+        if done is not None:
+            return done
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
         if _previous_intent(tracker) != "nlu_fallback":
             misses = 1
-        chosen = menu_choice(tracker)
-        if chosen is not None:
-            return chosen
         if misses >= 2:
             open_handoff(dispatcher, tracker, "not understood twice")
             return [SlotSet("fallback_count", 0), SlotSet("pending_flow", None)]
@@ -123,18 +183,13 @@ class ActionFallback(Action):
         return [SlotSet("fallback_count", misses), SlotSet("pending_flow", MENU)]
 
 
-def menu_choice(tracker: Tracker) -> Optional[List[EventType]]:
-    """What a number picked from utter_menu starts (1 payment … 5 a person), or None."""
-    if tracker.get_slot("pending_flow") != MENU:
-        return None
-    choice = re.sub(r"\D", "", ascii_digits(latest_text(tracker)))
-    if len(choice) != 1:
-        return None
+def menu_choice(choice: int) -> List[EventType]:
+    """What a number picked from utter_menu starts (1 payment … 5 a person)."""
     reset = [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
-    if choice in ("1", "2"):
-        flow = "payment" if choice == "1" else "eligibility"
+    if choice in (1, 2):
+        flow = "payment" if choice == 1 else "eligibility"
         return reset + [SlotSet("pending_flow", flow), FollowupAction("verify_form")]
-    if choice == "3":
+    if choice == 3:
         fresh = [SlotSet(name, None) for name in ("complaint_place", "complaint_details", "amount")]
         return (
             reset
@@ -145,11 +200,9 @@ def menu_choice(tracker: Tracker) -> Optional[List[EventType]]:
                 FollowupAction("complaint_form"),
             ]
         )
-    if choice == "4":
+    if choice == 4:
         return reset + [FollowupAction("office_form")]
-    if choice == "5":
-        return reset + [FollowupAction("action_handoff")]
-    return None
+    return reset + [FollowupAction("action_handoff")]
 
 
 class ActionDefaultFallback(ActionFallback):
@@ -167,9 +220,6 @@ class ActionDefaultFallback(ActionFallback):
         return events + [UserUtteranceReverted()]
 
 
-_MENU_CHOICE = {"1": "en", "2": "ur", "3": "roman_ur"}
-
-
 class ActionChangeLanguage(Action):
     def name(self) -> Text:
         return "action_change_language"
@@ -180,7 +230,7 @@ class ActionChangeLanguage(Action):
         wanted = requested_language(latest_text(tracker))
         if wanted is None:
             dispatcher.utter_message(response="utter_ask_language")
-            return [SlotSet("pending_flow", "language")]
+            return [SlotSet("pending_flow", LANGUAGE)]
         return _set_language(dispatcher, wanted)
 
 
@@ -205,15 +255,9 @@ class ActionHandleInform(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = latest_text(tracker).strip()
-        chosen = menu_choice(tracker)
-        if chosen is not None:
-            return chosen
-        if tracker.get_slot("pending_flow") == "language":
-            choice = _MENU_CHOICE.get(re.sub(r"\D", "", text)) or requested_language(text)
-            if choice in LANGUAGES:
-                return _set_language(dispatcher, str(choice))
-        if answer_pending_confirmation(dispatcher, tracker):
-            return []  # "4" after "please rate it 1 to 5"
+        done = carried_out(dispatcher, tracker, decide(tracker))
+        if done is not None:
+            return done
         ticket = entity_value(tracker, "ticket_id")
         if ticket:
             return tell_tickets(dispatcher, tracker, ticket)
@@ -244,12 +288,17 @@ class ActionHandleInform(Action):
                 return []
             if cnic and not tracker.get_slot("verified"):
                 return [SlotSet("pending_flow", "status"), FollowupAction("verify_form")]
-        if sum(ch.isdigit() for ch in ascii_digits(text)) >= 6:
+        if arbiter.parse_cnic(message_of(tracker)).problem and _mostly_digits(text):
             # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.
             say(dispatcher, identity.cnic_problem(identity.read_cnic(text)))
             return []
         dispatcher.utter_message(response="utter_menu")
         return [SlotSet("pending_flow", MENU)]
+
+
+def _mostly_digits(text: str) -> bool:
+    digits = sum(ch.isdigit() for ch in ascii_digits(text))
+    return digits >= 6
 
 
 class ActionProgrammeInfo(Action):
@@ -263,9 +312,71 @@ class ActionProgrammeInfo(Action):
         return []
 
 
-class ValidateOfficeForm(DistrictSlotValidation, FormValidationAction):
+class ActionStartOffice(Action):
+    """Before the office question: "do I have to go somewhere?" after a status answer is a
+    follow-up about her household, not a request for an office address."""
+
+    def name(self) -> Text:
+        return "action_start_office"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        decision = decide(tracker)
+        done = answered_pending(dispatcher, tracker, decision)
+        if done is not None:
+            return [*done, ActiveLoop(None), FollowupAction("action_listen")]
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Something the helpline does not do, unless it answers a question still open."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        done = carried_out(dispatcher, tracker, decide(tracker))
+        if done is not None:
+            return done
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
+class ValidateOfficeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_office_form"
+
+    def validate_district(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "district":
+            found = find_district(entity_value(tracker, "district") or "")
+            return {"district": found.name if found else None}
+        other, decision = slot_decision(dispatcher, tracker, "district")
+        if other is not None:
+            return other
+        if decision.value == arbiter.UNKNOWN:
+            dispatcher.utter_message(response="utter_invalid_district")
+            return {"district": None}
+        return {"district": decision.value}
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
+            return []
+        return domain_slots
 
 
 class ActionOfficeLocation(Action):
@@ -275,6 +386,8 @@ class ActionOfficeLocation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
+            return finish_stopped_flow(dispatcher, tracker)
         say(
             dispatcher,
             office_location(str(tracker.get_slot("district") or ""), language_of(tracker)),

@@ -1,88 +1,202 @@
-"""Conversation repair inside a form: cancel, start over, go back, and questions on the side."""
+"""The actions' side of the arbiter: a conversation's pending questions, and its decision.
+
+bot.assistant.arbiter holds the precedence table; this module reads what the tracker and
+the ticket store say is pending, asks the arbiter about the latest message and carries
+out what it decided where every action does it the same way (repair, side questions, a
+rating that arrives in the middle of anything).
+"""
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_value, language_of, latest_text, say
-from bot.assistant import answers
+from actions.common import channel_of, entity_value, language_of, latest_text, say, verified_cnic
+from bot.assistant import arbiter
+from bot.assistant.arbiter import Decision, Message, Pending
+from bot.assistant.complaints import awaiting_confirmation, confirm
 from bot.assistant.info import office_location, programme_info
-from bot.registry.districts import find_district
+from bot.core.db import session_scope
 
 # pending_flow values that end the active form without answering or filing anything.
 STOPPED = "stopped"
 MENU = "menu"
-STOPPING_FLOWS = ("not_found", "locked", STOPPED, MENU)
+HUMAN = "human"  # a person was asked for inside a form: the form ends, a person follows
+LANGUAGE = "language"
+STOPPING_FLOWS = ("not_found", "locked", STOPPED, MENU, HUMAN)
 
-# Questions answered in the middle of a form, after which the form asks its question again.
-_SIDE_QUESTIONS = {
-    "how_to_register": "utter_how_to_register",
-    "scam_check": "utter_scam_check",
-    "update_details": "utter_update_details",
-    "bot_challenge": "utter_iamabot",
-}
+# The kind of pending question each form slot is.
+SLOT_KIND = {"verification_answer": arbiter.ISSUE_DATE, "district": arbiter.DISTRICT}
 
 
-_SURE = 0.8
+def message_of(tracker: Tracker) -> Message:
+    """The latest message as the arbiter reads it."""
+    latest = tracker.latest_message or {}
+    intent = latest.get("intent") or {}
+    entities: Dict[str, str] = {}
+    for e in latest.get("entities") or []:
+        if e.get("entity") and e.get("value") and e["entity"] not in entities:
+            entities[str(e["entity"])] = str(e["value"])
+    return Message(
+        text=latest_text(tracker),
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=entities,
+    )
 
 
-def _intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message.get("intent") or {}).get("name")
+def _last_set(tracker: Tracker, slot: str, value: Any = None) -> Optional[float]:
+    """When `slot` was last set (to `value`, if given): the time its question was asked."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            if value is None or event.get("value") == value:
+                return float(event.get("timestamp") or 0.0)
+            return None
+    return None
 
 
-def answer_side_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, free_text: bool = False
-) -> bool:
-    """Answer a question asked instead of the form's answer; True when one was answered.
+def _last_bot_reply(tracker: Tracker, prefix: str) -> Optional[float]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            name = str((event.get("metadata") or {}).get("utter_action") or "")
+            if name.startswith(prefix):
+                return float(event.get("timestamp") or 0.0)
+    return None
 
-    Where any text can be the answer (a place, what happened), only a sure question
-    counts: "Multan ki dukaan par" names a district but is the place asked for."""
-    intent = _intent(tracker)
-    if free_text:
-        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
-        if intent not in _SIDE_QUESTIONS or confidence < _SURE or "?" not in latest_text(tracker):
+
+def form_question(tracker: Tracker) -> Optional[Pending]:
+    """The active form's question."""
+    slot = tracker.get_slot("requested_slot")
+    if not tracker.active_loop_name or not slot:
+        return None
+    kind = SLOT_KIND.get(str(slot), arbiter.SLOT)
+    return Pending(kind, str(slot), _last_set(tracker, "requested_slot", slot) or 0.0)
+
+
+def dialogue_questions(tracker: Tracker) -> List[Pending]:
+    """The questions the dialogue asked that wait outside a form: a menu, the language
+    menu, an offer, and a status answer its follow-ups may be about."""
+    found: List[Pending] = []
+    flow = tracker.get_slot("pending_flow")
+    if flow == MENU:
+        found.append(Pending(arbiter.MENU, MENU, _last_set(tracker, "pending_flow", MENU) or 0.0))
+    if flow == LANGUAGE:
+        asked = _last_set(tracker, "pending_flow", LANGUAGE) or 0.0
+        found.append(Pending(arbiter.MENU, LANGUAGE, asked))
+    offer = tracker.get_slot("offer")
+    if offer:
+        found.append(Pending(arbiter.CONSENT, str(offer), _last_set(tracker, "offer") or 0.0))
+    told = _last_bot_reply(tracker, "utter_status_")
+    if told is not None and verified_cnic(tracker):
+        found.append(Pending(arbiter.FOLLOWUP, "status", told))
+    return found
+
+
+def rating_question(tracker: Tracker) -> Optional[Pending]:
+    """The outbox's "is it solved? rate it 1 to 5", when a ticket of this conversation waits."""
+    with session_scope() as session:
+        ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
+        if ticket is None:
+            return None
+        at = ticket.resolved_at or ticket.updated_at
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=timezone.utc)
+        return Pending(arbiter.RATING, str(ticket.number), at.timestamp())
+
+
+def pending_of(tracker: Tracker) -> List[Pending]:
+    """Every question this conversation waits on."""
+    found = [form_question(tracker), *dialogue_questions(tracker), rating_question(tracker)]
+    return [p for p in found if p is not None]
+
+
+def decide(tracker: Tracker) -> Decision:
+    """The arbiter's decision about the latest message."""
+    return arbiter.decide(message_of(tracker), pending_of(tracker))
+
+
+# ------------------------------------------------------------------ carrying it out
+
+
+def record_rating(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision) -> bool:
+    """The answer to the rating question, recorded on its ticket; True when it was one."""
+    if decision.step != arbiter.ANSWER or decision.question is None:
+        return False
+    if decision.question.kind != arbiter.RATING:
+        return False
+    with session_scope() as session:
+        ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
+        if ticket is None:
             return False
-    if intent in _SIDE_QUESTIONS:
-        dispatcher.utter_message(response=_SIDE_QUESTIONS[intent])
-        return True
-    if intent == "programme_info" and entity_value(tracker, "programme"):
+        replies = confirm(session, ticket, decision.value, language_of(tracker))
+    say(dispatcher, replies)
+    return True
+
+
+def answer_side(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
+    """Answer a question asked on the side (the pending question is asked again after)."""
+    if intent in arbiter.SIDE_QUESTIONS:
+        dispatcher.utter_message(response=arbiter.SIDE_QUESTIONS[intent])
+    elif intent == "programme_info":
         say(dispatcher, programme_info(entity_value(tracker, "programme"), latest_text(tracker)))
-        return True
-    district = entity_value(tracker, "district")
-    if intent == "office_location" and district and find_district(district):
-        say(dispatcher, office_location(district, language_of(tracker)))
-        return True
-    return False
+    elif intent == "office_location":
+        say(
+            dispatcher,
+            office_location(str(entity_value(tracker, "district")), language_of(tracker)),
+        )
 
 
-def repair(
+def repair_slots(
+    dispatcher: CollectingDispatcher, decision: Decision, slot: str, previous: Optional[str]
+) -> Dict[Text, Any]:
+    """The slots a form sets for a repair of the question `slot`."""
+    if decision.repair == arbiter.CANCEL:
+        dispatcher.utter_message(response="utter_cancelled")
+        return {slot: None, "pending_flow": STOPPED}
+    if decision.repair == arbiter.RESTART:
+        dispatcher.utter_message(response="utter_start_over")
+        return {slot: None, "pending_flow": MENU}
+    if decision.repair == arbiter.HUMAN:
+        return {slot: None, "pending_flow": HUMAN}
+    # Back: the question before this one again (or this one, if it is the first).
+    return {slot: None, **({previous: None} if previous else {})}
+
+
+def slot_decision(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     slot: str,
     previous: Optional[str] = None,
-    free_text: bool = False,
-) -> Optional[Dict[Text, Any]]:
-    """The slots to set when the answer to `slot` asks to cancel, start over or go back,
-    or is a question of its own; None when it is an answer to check."""
-    text = latest_text(tracker)
-    wanted = answers.command(text)
-    if wanted == "cancel":
-        dispatcher.utter_message(response="utter_cancelled")
-        return {slot: None, "pending_flow": STOPPED}
-    if wanted == "restart":
-        dispatcher.utter_message(response="utter_start_over")
-        return {slot: None, "pending_flow": MENU}
-    if wanted == "back":
-        # The form asks the question before this one again (or this one, if it is the first).
-        return {slot: None, **({previous: None} if previous else {})}
-    if entity_value(tracker, "cnic") is None and answer_side_question(
-        dispatcher, tracker, free_text
-    ):
-        return {slot: None}
-    return None
+    checks_attempts: bool = False,
+) -> tuple[Optional[Dict[Text, Any]], Decision]:
+    """The arbiter's decision about the answer to the form question `slot`.
+
+    Returns the slots to set when the message is no answer to it (a repair, a rating,
+    a side question, a wrong attempt, something else), else None and the decision whose
+    `value` is the parsed answer. With `checks_attempts`, a wrong attempt is the caller's
+    to check too (the identity check says what is wrong with a CNIC or a date)."""
+    decision = decide(tracker)
+    if decision.step == arbiter.REPAIR:
+        return repair_slots(dispatcher, decision, slot, previous), decision
+    asked = decision.question is not None and decision.question.name == slot
+    if decision.step == arbiter.ANSWER and decision.question is not None:
+        if asked:
+            return None, decision
+        record_rating(dispatcher, tracker, decision)
+        return {slot: None}, decision
+    if decision.step == arbiter.RETRY and asked and checks_attempts:
+        return None, decision
+    if decision.step == arbiter.RETRY:
+        reply = arbiter.RETRY_REPLIES.get(str(decision.problem))
+        if reply:
+            dispatcher.utter_message(response=reply)
+        return {slot: None}, decision
+    if decision.step == arbiter.SIDE and decision.side:
+        answer_side(dispatcher, tracker, decision.side)
+    return {slot: None}, decision
 
 
 def previous_slot(required: List[str], slot: str) -> Optional[str]:

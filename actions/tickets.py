@@ -10,22 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    channel_of,
     entity_value,
     language_of,
-    latest_text,
     proof_renewed,
     say,
     verified_cnic,
 )
-from bot.assistant.complaints import (
-    Verdict,
-    awaiting_confirmation,
-    confirm,
-    resolution_answer,
-    ticket_status,
-    tickets_of_citizen,
-)
+from actions.repair import STOPPING_FLOWS, decide, record_rating, slot_decision
+from bot.assistant.complaints import ticket_status, tickets_of_citizen
 from bot.assistant.replies import Reply
 from bot.core.db import session_scope
 from bot.core.identifiers import check_ticket_number
@@ -42,6 +34,8 @@ class ValidateTicketForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
+            return []
         if not tracker.get_slot("ticket_id") and verified_cnic(tracker):
             return []
         return domain_slots
@@ -53,11 +47,11 @@ class ValidateTicketForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        check = check_ticket_number(entity_value(tracker, "ticket_id") or str(slot_value or ""))
-        if not check.ok:
-            say(dispatcher, [Reply("utter_ticket_bad_number")])
-            return {"ticket_id": None}
-        return {"ticket_id": check.number}
+        if tracker.get_slot("requested_slot") != "ticket_id":
+            check = check_ticket_number(entity_value(tracker, "ticket_id") or "")
+            return {"ticket_id": check.number if check.ok else None}
+        other, decision = slot_decision(dispatcher, tracker, "ticket_id")
+        return other if other is not None else {"ticket_id": decision.value}
 
 
 class ActionTicketStatus(Action):
@@ -67,6 +61,10 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
+            from actions.conversation import finish_stopped_flow
+
+            return [SlotSet("ticket_id", None), *finish_stopped_flow(dispatcher, tracker)]
         number = tracker.get_slot("ticket_id")
         return [SlotSet("ticket_id", None), *tell_tickets(dispatcher, tracker, number)]
 
@@ -98,7 +96,8 @@ def tell_tickets(
 
 
 class ActionConfirmOrContinue(Action):
-    """A yes or no: the answer to 'is your problem solved?' if a ticket waits for it."""
+    """A yes or no outside any offer: the answer to "is your problem solved?" when a ticket
+    waits for it, else "anything else?"."""
 
     def name(self) -> Text:
         return "action_confirm_or_continue"
@@ -106,32 +105,6 @@ class ActionConfirmOrContinue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        with session_scope() as session:
-            ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
-            replies = (
-                confirm(session, ticket, Verdict(solved=intent == "affirm"), language_of(tracker))
-                if ticket
-                else None
-            )
-        say(dispatcher, replies or [Reply("utter_anything_else")])
+        if not record_rating(dispatcher, tracker, decide(tracker)):
+            say(dispatcher, [Reply("utter_anything_else")])
         return []
-
-
-def answer_pending_confirmation(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """If a resolved ticket of this conversation waits for a yes/no and this message is one, record it.
-
-    The question was sent by the outbox, outside the dialogue, so any flow's first action
-    checks for it: "nahi hua, paise abhi tak nahi mile" must reopen, not start a new flow.
-    """
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    answer = resolution_answer(intent, latest_text(tracker))
-    if answer is None:
-        return False
-    with session_scope() as session:
-        ticket = awaiting_confirmation(session, channel_of(tracker), tracker.sender_id)
-        if ticket is None:
-            return False
-        replies = confirm(session, ticket, answer, language_of(tracker))
-    say(dispatcher, replies)
-    return True

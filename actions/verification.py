@@ -19,10 +19,18 @@ from actions.common import (
     verification_phone,
     verified_cnic,
 )
-from actions.repair import MENU, STOPPED, STOPPING_FLOWS, repair
-from actions.tickets import answer_pending_confirmation
-from bot.assistant import identity, status
-from bot.assistant.answers import is_dont_know
+from actions.conversation import finish_stopped_flow
+from actions.repair import (
+    HUMAN,
+    MENU,
+    STOPPED,
+    STOPPING_FLOWS,
+    decide,
+    message_of,
+    record_rating,
+    slot_decision,
+)
+from bot.assistant import arbiter, identity, status
 from bot.assistant.complaints import ticket_status
 from bot.core.conversations import address_of
 from bot.core.db import session_scope
@@ -40,8 +48,16 @@ class ActionStartFlow(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if answer_pending_confirmation(dispatcher, tracker):
+        decision = decide(tracker)
+        if record_rating(dispatcher, tracker, decision):
             return [ActiveLoop(None), FollowupAction("action_listen")]
+        if _is_followup(decision):
+            # "to phir paise kis tarah milenge aur kab tak" after the status: a follow-up.
+            return [
+                *answer_followup(dispatcher, tracker, decision.value),
+                ActiveLoop(None),
+                FollowupAction("action_listen"),
+            ]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         flow = FLOW_OF_INTENT.get(str(intent), "status")
         return [
@@ -78,11 +94,10 @@ class ValidateVerifyForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        if not entity_value(tracker, "cnic"):
-            repaired = repair(dispatcher, tracker, "cnic")
-            if repaired is not None:
-                return repaired
-        cnic = read_cnic_slot(dispatcher, tracker, slot_value)
+        other, decision = slot_decision(dispatcher, tracker, "cnic", checks_attempts=True)
+        if other is not None:
+            return other
+        cnic = read_cnic_slot(dispatcher, tracker, decision.value or latest_text(tracker))
         if cnic is None:
             return {"cnic": None}
         with session_scope() as session:
@@ -111,19 +126,22 @@ class ValidateVerifyForm(FormValidationAction):
         if entity_value(tracker, "cnic"):
             # "sorry, wrong number: 32303-…": validate_cnic took the new CNIC and asks again.
             return {"verification_answer": None}
-        if is_dont_know(latest_text(tracker)):
+        # A date, or a wrong one: the identity check counts it and says what is wrong.
+        other, decision = slot_decision(
+            dispatcher, tracker, "verification_answer", "cnic", checks_attempts=True
+        )
+        if other is not None:
+            return other
+        if decision.value == arbiter.UNKNOWN:
             # No date to hand: the phone on record or the office, never a guess.
             dispatcher.utter_message(response="utter_issue_date_unknown")
             return {"verification_answer": None, "pending_flow": STOPPED}
-        repaired = repair(dispatcher, tracker, "verification_answer", previous="cnic")
-        if repaired is not None:
-            return repaired
         cnic = tracker.get_slot("cnic")
         with session_scope() as session:
             outcome = identity.answer(
                 session,
                 str(cnic),
-                str(slot_value or ""),
+                latest_text(tracker) or str(slot_value or ""),
                 tracker.sender_id,
                 language=language_of(tracker),
             )
@@ -141,8 +159,8 @@ class ActionVerifiedAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         flow = tracker.get_slot("pending_flow")
-        if flow == MENU:
-            return [SlotSet("verification_answer", None)]  # "start over": the menu waits
+        if flow in (MENU, STOPPED, HUMAN):  # started over, cancelled, a person asked for
+            return [SlotSet("verification_answer", None), *finish_stopped_flow(dispatcher, tracker)]
         cnic = verified_cnic(tracker)
         events: List[EventType] = [
             SlotSet("pending_flow", None),
@@ -169,7 +187,26 @@ class ActionVerifiedAnswer(Action):
         return events
 
 
-FOLLOWUP_OF_INTENT = {"ask_why": "why", "ask_next_step": "next_step", "ask_when": "when"}
+def _is_followup(decision: arbiter.Decision) -> bool:
+    question = decision.question
+    return (
+        decision.step == arbiter.ANSWER
+        and question is not None
+        and (question.kind == arbiter.FOLLOWUP)
+    )
+
+
+def answer_followup(
+    dispatcher: CollectingDispatcher, tracker: Tracker, asked: Any
+) -> List[EventType]:
+    """The reason, next step or date of what mattered most in the status just told."""
+    cnic = verified_cnic(tracker)
+    if cnic is None:
+        return []
+    with session_scope() as session:
+        for kind in asked or ("why",):
+            say(dispatcher, status.followup(session, str(cnic), kind, language_of(tracker)).replies)
+    return proof_renewed(tracker, cnic)
 
 
 class ActionStatusFollowup(Action):
@@ -184,26 +221,28 @@ class ActionStatusFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         cnic = verified_cnic(tracker)
-        intent = str((tracker.latest_message.get("intent") or {}).get("name"))
-        question = FOLLOWUP_OF_INTENT.get(intent, "why")
+        decision = decide(tracker)
+        if record_rating(dispatcher, tracker, decision):
+            return []
+        message = message_of(tracker)
+        asked = arbiter.parse_followup(message).value or (
+            arbiter.FOLLOWUP_OF_INTENT.get(str(message.intent), "why"),
+        )
         with session_scope() as session:
             # A reply to a notice about her payment continues that notice.
             notice = notice_reply.pending_notice(session, address_of(tracker.sender_id))
             if notice is not None:
                 say(
                     dispatcher,
-                    notice_reply.answer(session, notice, question, language_of(tracker), cnic),
+                    notice_reply.answer(session, notice, asked[0], language_of(tracker), cnic),
                 )
-            if cnic is None:
-                return [
-                    SlotSet("pending_flow", "payment"),
-                    SlotSet("offer", None),
-                    SlotSet("complaint_description", latest_text(tracker)[:2000]),
-                    FollowupAction("verify_form"),
-                ]
-            if notice is None:
-                say(
-                    dispatcher,
-                    status.followup(session, str(cnic), question, language_of(tracker)).replies,
-                )
-        return proof_renewed(tracker, cnic)
+        if cnic is None:
+            return [
+                SlotSet("pending_flow", "payment"),
+                SlotSet("offer", None),
+                SlotSet("complaint_description", latest_text(tracker)[:2000]),
+                FollowupAction("verify_form"),
+            ]
+        if notice is not None:
+            return proof_renewed(tracker, cnic)
+        return answer_followup(dispatcher, tracker, asked)

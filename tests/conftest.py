@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.auxil.assistant",
     "tests.auxil.browser",
     "tests.auxil.twilio_fakes",
+    "tests.auxil.trackers",
 ]
 
 

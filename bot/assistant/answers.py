@@ -57,3 +57,13 @@ def command(text: str) -> Optional[str]:
         if _says(words, name):
             return name
     return None
+
+
+FOLLOWUP_CUES = ("next_step", "when", "why")
+
+
+def followup_cues(text: str) -> List[str]:
+    """What a sentence asks about what was just told, of "next_step", "when" and "why":
+    "to phir paise kis tarah milenge aur kab tak" asks how and when."""
+    words = folded_words(text)
+    return [cue for cue in FOLLOWUP_CUES if _says(words, f"followup_{cue}")]

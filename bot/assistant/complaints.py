@@ -98,14 +98,41 @@ def _open(
     draft: ComplaintDraft,
     person: Optional[PersonContext],
     now: Optional[datetime],
+    join_others: bool = True,
 ) -> tickets.OpenResult:
-    """Open or join the ticket; a new one gets its cause and the payment point it names."""
-    result = tickets.open_ticket(session, _new_ticket(draft, person), now=now)
+    """Open or join the ticket; a new one gets its cause and the payment point it names.
+
+    With `join_others` False a repeat of another conversation's ticket gets its own,
+    linked to that one (bot.tickets.service.open_ticket). A verified complainant who
+    joins becomes a co-owner: her "joined" entry names her conversation."""
+    new = _new_ticket(draft, person)
+    if draft.verified and draft.sender_id:
+        new.actor = co_owner_actor(draft.sender_id)
+    result = tickets.open_ticket(session, new, now=now, join_others=join_others)
     session.flush()
     if not result.joined:
         classify_and_link(session, result.ticket, result.ticket.created_at)
         session.flush()
     return result
+
+
+def co_owner_actor(conversation: str) -> str:
+    """The history actor of a verified citizen's complaint; a "joined" entry by it makes
+    that conversation a co-owner of the ticket."""
+    return f"citizen:{conversation}"[:80]
+
+
+def is_co_owner(session: Session, ticket: Ticket, conversation: str) -> bool:
+    from bot.tickets.models import TicketEvent
+
+    found = session.execute(
+        select(TicketEvent.id).where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind == "joined",
+            TicketEvent.actor == co_owner_actor(conversation),
+        )
+    ).first()
+    return found is not None
 
 
 def ticket_params(ticket: Ticket, language: str) -> dict:
@@ -129,10 +156,14 @@ def _unvault(session: Session, draft: ComplaintDraft) -> None:
 def file_complaint(
     session: Session, draft: ComplaintDraft, now: Optional[datetime] = None
 ) -> List[Reply]:
-    """Open (or join) the ticket. The caller commits before sending the replies."""
+    """Open (or join) the ticket. The caller commits before sending the replies.
+
+    Only a complainant verified as the CNIC joins another conversation's ticket, and
+    becomes its co-owner (she may ask its status from this conversation); anyone else
+    gets a ticket of her own, linked to that one."""
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
-    result = _open(session, draft, person, now)
+    result = _open(session, draft, person, now, join_others=draft.verified)
     params = ticket_params(result.ticket, draft.language)
     told = Reply("utter_ticket_joined" if result.joined else "utter_ticket_created", params)
     return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
@@ -165,7 +196,7 @@ def report_to_protection(
     draft.category = PROTECTION
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic else None
-    result = _open(session, draft, person, now)
+    result = _open(session, draft, person, now, join_others=draft.verified)
     return [Reply("utter_protection_filed", ticket_params(result.ticket, draft.language))]
 
 
@@ -176,7 +207,7 @@ def hand_off(
     draft.escalated = True
     _unvault(session, draft)
     person = person_context(session, draft.cnic) if draft.cnic and draft.verified else None
-    result = _open(session, draft, person, now)
+    result = _open(session, draft, person, now, join_others=draft.verified)
     told = Reply("utter_handoff", ticket_params(result.ticket, draft.language))
     return [told, *held_evidence(session, result.ticket, draft.sender_id, draft.language, now)]
 
@@ -204,7 +235,9 @@ def ticket_status(
     ticket = tickets.get_ticket(session, check.number or "")
     cnic = real_cnic(session, verified_cnic) if verified_cnic else None
     owner = ticket is not None and (
-        ticket.sender_id == conversation or (cnic is not None and ticket.cnic == cnic)
+        ticket.sender_id == conversation
+        or (cnic is not None and ticket.cnic == cnic)
+        or is_co_owner(session, ticket, conversation)
     )
     identity.record_ticket_lookup(session, conversation, owner)
     if ticket is not None and owner:

@@ -12,6 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.assistant import arbiter
 from bot.channels import evidence, store, voice_twiml
 from bot.channels.config import missing_settings, setting
 from bot.channels.rest import vaulted
@@ -32,7 +33,7 @@ from bot.channels.voice_text import (
 from bot.core.identifiers import mask_phone, normalise_phone
 from bot.core.settings import Settings, get_settings
 from bot.evidence.media import fetch as fetch_media
-from bot.nlu.spoken import answer_is, lexicon, voice_words
+from bot.nlu.spoken import lexicon, voice_words
 from bot.outreach import contacts
 
 logger = logging.getLogger(__name__)
@@ -286,7 +287,15 @@ class TwilioVoiceInput(InputChannel):
         """The answer to a read-back: 1 or yes sends it, 2 or no asks again."""
         entry = KeypadEntry.decode(state.pending_entry)
         assert entry is not None
-        agreed = {"1": True, "2": False}.get(digits) if digits else answer_is(speech)
+        # The same table as every other question (bot.assistant.arbiter): "start over" or
+        # "a person" at a read-back is a repair for the assistant, not a "no".
+        decision = arbiter.decide(
+            arbiter.Message(digits or speech), [arbiter.Pending(arbiter.READBACK, entry.kind)]
+        )
+        if decision.step == arbiter.REPAIR and speech:
+            state.pending_entry = None
+            return await self._ask(form, state, speech, on_new_message)
+        agreed = decision.value if decision.step == arbiter.ANSWER else None
         if agreed:
             state.pending_entry = None
             return await self._ask(form, state, entry.value, on_new_message)

@@ -131,14 +131,22 @@ def open_ticket(
     new: NewTicket,
     now: Optional[datetime] = None,
     config: Optional[TicketConfig] = None,
+    join_others: bool = True,
 ) -> OpenResult:
-    """Open a ticket, or join the open one it repeats (same CNIC and category, alike text)."""
+    """Open a ticket, or join the open one it repeats (same CNIC and category, alike text).
+
+    With `join_others` False (a complainant who has not proved the CNIC), a repeat of
+    another conversation's ticket gets a ticket of its own, linked to that one in both
+    histories: telling her the other number would hand her someone else's case."""
     now = now or utcnow()
     config = config or load_config()
     new = _validated(new)
     place = place_of(config.routing, new.district, new.tehsil, new.programme)
     _one_complaint_at_a_time(session, new.cnic)
     existing = find_duplicate(session, config.routing, new.cnic, new.category, new.description, now)
+    linked_to: Optional[Ticket] = None
+    if existing is not None and not join_others and existing.sender_id != new.sender_id:
+        linked_to, existing = existing, None
     if existing is not None:
         existing.updated_at = now
         for attr in ("amount", "agent_name", "phone", "programme"):
@@ -197,6 +205,10 @@ def open_ticket(
         to_level=ticket.level,
         channel=new.channel,
     )
+    if linked_to is not None:
+        note = "same CNIC and problem as {}, opened from another conversation"
+        record(session, ticket, "note", new.actor, now, note=note.format(linked_to.number))
+        record(session, linked_to, "note", new.actor, now, note=note.format(ticket.number))
     check_retaliation(session, ticket, new.actor, now)
     log.info(
         "ticket %s opened: %s for %s -> %s (rule %s, priority %d)",

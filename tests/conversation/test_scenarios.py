@@ -21,6 +21,12 @@ data) plus checks:
     menu: true           a numbered menu (1 … 5) is offered
     script: ur           this turn's reply script, when not the scenario's language
                          (`any` when the message gives no language to follow)
+    rated: 4             the ticket last told in this scenario has this rating
+
+A turn may be `resolve: true` instead of `say`: staff resolve the ticket last told in
+this scenario, so the outbox's "is it solved? rate it 1 to 5" waits for her answer.
+Every reply is checked for the same question twice, and every scenario starts from a
+fresh conversation and fresh CNIC attempts, so no scenario depends on another's order.
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
+from sqlalchemy import create_engine, delete, text
 
 from bot.core.identifiers import check_ticket_number, mask_cnic
 from bot.nlu.langid import detect_with_confidence
@@ -78,6 +85,47 @@ def fill(text: str) -> str:
     return re.sub(r"\{(cnic|dashed|date|masked):(\w+)\}", value, text)
 
 
+def fresh_start(live: Any, number: str) -> None:
+    """No conversation of this phone and no CNIC attempt left over from another scenario."""
+    from bot.assistant.models import VerificationAttempt
+
+    engine = create_engine(live.database_url, future=True)
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(VerificationAttempt.__table__))
+    finally:
+        engine.dispose()
+    engine = create_engine(live.tracker_url, future=True)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM events WHERE sender_id LIKE :n"), {"n": f"%{number}"})
+    finally:
+        engine.dispose()
+
+
+def resolve_ticket(database_url: str, number: str) -> None:
+    """Staff resolve the ticket: it waits for the citizen's rating."""
+    from bot.core import db
+    from bot.tickets import service
+
+    with db.session_factory(database_url)() as session:
+        ticket = service.get_ticket(session, number)
+        assert ticket is not None, number
+        service.resolve(session, ticket, "staff:admin", "solved at the tehsil office")
+        session.commit()
+
+
+def repeated_sentence(reply: str) -> Optional[str]:
+    """A sentence said twice in one reply ("send your CNIC … send your CNIC")."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!۔؟])\s+|\n+", reply) if len(s.strip()) > 25]
+    seen = set()
+    for sentence in sentences:
+        if sentence in seen:
+            return sentence
+        seen.add(sentence)
+    return None
+
+
 class Citizen:
     """One scenario's phone on its channel; `say` returns every reply text of one turn."""
 
@@ -87,6 +135,7 @@ class Citizen:
         number = (
             BY_KEY[sender].phone if sender in BY_KEY else f"+9232{uuid.uuid4().int % 10**8:08d}"
         )
+        fresh_start(live, number)
         self.live = telegram if self.channel == "telegram" else live
         self.phone = Phone(self.live, self.channel, number)
         if self.channel == "voice":
@@ -150,36 +199,8 @@ def check_private(reply: str) -> None:
     assert not re.search(r"\d{1,2},\d{3}", reply.translate(URDU_DIGITS)), reply
 
 
-# Open defects, each with what goes wrong (marked xfail, not counted as passing).
-KNOWN_FAILING = {
-    "sms english ok is no place": "the place question is repeated instead of re-asked",
-    "sms roman a bare ji is no place": "the place question is repeated instead of re-asked",
-    "whatsapp urdu a bare jee is no place": "the place question is repeated instead of re-asked",
-    "sms english cancel files nothing": "cancel right after the CNIC is taken as the description",
-    "sms roman cancel a complaint files nothing": "cancel right after the CNIC is taken as the description",
-    "sms english nonsense gets a numbered menu": "nonsense is read as a CNIC request",
-    "sms roman a corrected CNIC is taken and shown masked": "reply language follows English",
-    "sms roman helpline gets no answer is no misconduct": "the district question comes first",
-    "sms roman a fingerprint complaint asks the place and files it": "the district question comes first",
-    # These two pass alone but not after the rest of the session: attempts on the same
-    # CNIC carry over between tests, and the phone-on-record answer comes without the
-    # "identity confirmed" line the runner looks for.
-    "whatsapp english the last try is singular": "attempt count shared with earlier tests",
-    "whatsapp urdu the phone on record verifies": "verification line missing before the answer",
-}
-
-
 def _params() -> List[Any]:
-    return [
-        pytest.param(
-            s,
-            id=s["name"],
-            marks=[pytest.mark.xfail(reason=KNOWN_FAILING[s["name"]], strict=False)]
-            if s["name"] in KNOWN_FAILING
-            else [],
-        )
-        for s in SCENARIOS
-    ]
+    return [pytest.param(s, id=s["name"]) for s in SCENARIOS]
 
 
 @pytest.mark.parametrize("scenario", _params())
@@ -188,11 +209,20 @@ def test_scenario(scenario, live_assistant, request):
         request.getfixturevalue("telegram_live") if scenario["channel"] == "telegram" else None
     )
     citizen = Citizen(scenario, live_assistant, telegram)
+    last_ticket = None
     for number, turn in enumerate(scenario["turns"], 1):
+        if turn.get("resolve"):
+            assert last_ticket, f"turn {number} of {scenario['name']!r}: no ticket to resolve"
+            resolve_ticket(citizen.live.database_url, last_ticket)
+            continue
         said = fill(str(turn["say"]))
         reply = citizen.say(said)
         where = f"turn {number} ({said!r}) of {scenario['name']!r}: {reply!r}"
         assert reply.strip(), f"no reply at {where}"
+        twice = repeated_sentence(reply)
+        assert twice is None, f"{twice!r} twice at {where}"
+        told = TICKET.search(reply)
+        last_ticket = told.group() if told else last_ticket
         if turn.get("script") != "any":  # e.g. nonsense as a first message has no language
             check_script(reply, turn.get("script", scenario["language"]))
         if turn.get("private"):
@@ -211,10 +241,13 @@ def test_scenario(scenario, live_assistant, request):
         if turn.get("menu"):
             plain = reply.translate(URDU_DIGITS)
             assert re.search(r"1\D+2\D+3\D+4\D+5", plain, re.S), f"no numbered menu at {where}"
+        if "rated" in turn:
+            row = ticket_row(citizen.live.database_url, str(last_ticket))
+            assert row["rating"] == int(turn["rated"]), f"rating {row['rating']!r} at {where}"
 
 
 def test_there_are_enough_scenarios_in_every_language_and_channel():
-    assert len(SCENARIOS) >= 40
+    assert len(SCENARIOS) >= 80
     assert {s["language"] for s in SCENARIOS} == {"en", "ur", "roman_ur"}
     assert {s["channel"] for s in SCENARIOS} == {"sms", "whatsapp", "voice", "telegram"}
     assert len({s["name"] for s in SCENARIOS}) == len(SCENARIOS)
