@@ -16,7 +16,7 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.repair import STOPPING_FLOWS, decide, record_rating, slot_decision
+from actions.repair import STOPPING_FLOWS, decide, slot_decision
 from bot.assistant.complaints import ticket_status, tickets_of_citizen
 from bot.assistant.replies import Reply
 from bot.core.db import session_scope
@@ -97,7 +97,7 @@ def tell_tickets(
 
 class ActionConfirmOrContinue(Action):
     """A yes or no outside any offer: the answer to "is your problem solved?" when a ticket
-    waits for it, else "anything else?"."""
+    waits for it, a follow-up ("ok so do I have to go somewhere"), else "anything else?"."""
 
     def name(self) -> Text:
         return "action_confirm_or_continue"
@@ -105,6 +105,9 @@ class ActionConfirmOrContinue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if not record_rating(dispatcher, tracker, decide(tracker)):
+        from actions.conversation import carried_out
+
+        done = carried_out(dispatcher, tracker, decide(tracker))
+        if done is None:
             say(dispatcher, [Reply("utter_anything_else")])
-        return []
+        return done or []

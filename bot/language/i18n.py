@@ -170,7 +170,20 @@ def heard_language(
         detected = detected.get("name")
     if detected not in LANGUAGES:
         return Heard(None)
+    if _is_data_message(parse_data):
+        # "sorry wrong number, correct is 32303-…" in a Roman Urdu conversation is data,
+        # not a switch to English: only a guess, used when nothing clearer was said.
+        return Heard(str(detected), sure=False)
     return Heard(str(detected), sure=confidence >= TENTATIVE_BELOW)
+
+
+def _is_data_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
+    """A message the NLU read as data (`inform`) that carries a CNIC."""
+    intent = (parse_data or {}).get("intent") or {}
+    name = intent.get("name") if isinstance(intent, Mapping) else None
+    entities = (parse_data or {}).get("entities") or []
+    has_cnic = any(isinstance(e, Mapping) and e.get("entity") == "cnic" for e in entities)
+    return name == "inform" and has_cnic
 
 
 # How many of the latest user messages are asked, at most.

@@ -47,13 +47,18 @@ def test_an_unknown_ticket_asks_to_verify_first(db_url):
 def test_a_yes_confirms_the_resolved_ticket(db_url, resolved_ticket):
     conversation = tracker(user("haan ho gaya", "affirm"), sender=resolved_ticket.sender)
     events, said = run(ActionConfirmOrContinue(), conversation)
-    assert (events, said) == ([], ["utter_resolution_confirmed"])
+    assert (events, said) == ([SlotSet("fallback_count", 0)], ["utter_resolution_confirmed"])
 
 
 def test_a_no_reopens_the_resolved_ticket(db_url, resolved_ticket):
     conversation = tracker(user("nahi", "deny"), sender=resolved_ticket.sender)
     events, said = run(ActionConfirmOrContinue(), conversation)
-    assert (events, said) == ([], ["utter_resolution_reopened"])
+    assert (events, said) == ([SlotSet("fallback_count", 0)], ["utter_resolution_reopened"])
+
+
+def test_ok_so_where_do_i_go_after_no_status_is_anything_else(db_url):
+    events, said = run(ActionConfirmOrContinue(), tracker(user("ok so where do I go", "affirm")))
+    assert (events, said) == ([], ["utter_anything_else"])
 
 
 def test_a_yes_with_nothing_waiting(db_url):

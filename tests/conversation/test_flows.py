@@ -150,10 +150,11 @@ def test_deduction_complaint_gets_a_committed_ticket_its_status_and_a_human(
     asked = joined(live_assistant.say(s, complaint))
     assert asked, "the complaint got no reply"
     live_assistant.say(s, next(p for p in PERSONAS if p.key == persona).cnic)
-    # Not verified: the district is asked for a registered CNIC too (skipping it would
-    # tell anyone the CNIC is registered), and the ticket goes where she says.
-    live_assistant.say(s, district)
     replies = joined(live_assistant.say(s, place))
+    if not TICKET.search(replies):
+        # Not verified and the place named no district she is asked it, last (for a
+        # registered CNIC too: skipping it would tell anyone the CNIC is registered).
+        replies = joined(live_assistant.say(s, district))
     found = TICKET.search(replies)
     assert found, f"no ticket number in {replies!r}"
     assert is_urdu_script(replies) == (script == "urdu")

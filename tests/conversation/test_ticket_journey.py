@@ -39,7 +39,7 @@ def test_deduction_complaint_escalates_notifies_in_roman_urdu_and_reopens_one_le
         "salam, agent ne meri qist mein se 500 rupay kaat liye aur bola ke ye uski fees hai",
     )
     live_assistant.say(citizen, CITIZEN.cnic)
-    live_assistant.say(citizen, "Muzaffargarh")  # not verified: the district is asked
+    # Not verified: the district comes from the place (Alipur is in Muzaffargarh).
     reply = "\n".join(live_assistant.say(citizen, "Alipur bazar wali dukaan par, parson"))
     number = re.search(r"PCMS-\d{8}", reply).group()
 

@@ -163,3 +163,24 @@ def test_a_rating_of_4_is_read_back_as_4_out_of_5(lang, read_back):
     text = render("utter_resolution_rated", lang, rating=4, ticket_id="PCMS-00000042")
     assert read_back in text
     assert "4 mein se 5" not in text and "4 میں سے 5" not in text
+
+
+def test_a_corrected_cnic_in_english_keeps_a_roman_urdu_conversation():
+    from bot.language.i18n import conversation_language
+
+    def said(language: str, intent: str, cnic: bool = False) -> dict:
+        entities = [{"entity": "cnic", "value": "CNIC#x"}] if cnic else []
+        parse = {
+            "language": {"name": language, "confidence": 0.95},
+            "intent": {"name": intent},
+            "entities": entities,
+        }
+        return {"event": "user", "parse_data": parse, "metadata": {}}
+
+    events = [
+        said("roman_ur", "payment_status"),
+        said("en", "inform", cnic=True),  # "sorry wrong number. correct is 32303-…"
+    ]
+    assert conversation_language(None, events) == "roman_ur"
+    # The same words as a first message still give the reply its language.
+    assert conversation_language(None, events[1:]) == "en"
