@@ -17,10 +17,10 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.conversation import finish_stopped_flow
 from actions.repair import (
     STOPPING_FLOWS,
     decide,
+    finish_stopped_flow,
     message_of,
     previous_slot,
     record_rating,

@@ -1,4 +1,4 @@
-"""Hand-off to a person, not understanding, language choice, and bare data (inform)."""
+"""Not understanding (the numbered menu), language choice, bare data (inform), the office."""
 
 from __future__ import annotations
 
@@ -10,30 +10,27 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    conversation_context,
     entity_value,
     language_of,
     latest_text,
     metadata_of,
     say,
-    verified_cnic,
 )
+from actions.handoff import open_handoff
 from actions.repair import (
-    HUMAN,
     LANGUAGE,
     MENU,
     STOPPING_FLOWS,
-    answer_side,
+    answered_pending,
+    carried_out,
     decide,
+    finish_stopped_flow,
     message_of,
-    record_rating,
+    set_language,
     slot_decision,
 )
 from actions.tickets import tell_tickets
 from bot.assistant import arbiter, identity
-from bot.assistant.arbiter import Decision
-from bot.assistant.complaints import ComplaintDraft, hand_off
-from bot.assistant.handoff import dial_if_open, wait_for_person
 from bot.assistant.info import office_location, programme_info
 from bot.core.db import session_scope
 from bot.core.districts import find_district
@@ -42,122 +39,11 @@ from bot.language.i18n import requested_language
 from bot.registry.verification import parse_date
 
 
-def _recent_user_texts(tracker: Tracker, count: int = 4) -> List[str]:
-    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    return [t for t in texts if t][-count:]
-
-
-def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
-    context = conversation_context(tracker)
-    # The voice line asks for a call back (no dialling) when it hangs up on silence.
-    callback_only = bool(metadata_of(tracker).get("callback_only"))
-    dial = None if callback_only else dial_if_open(context["channel"])
-    if dial:
-        say(dispatcher, [dial])
-        return
-    proved = verified_cnic(tracker)  # only a server-side proof places her in a district
-    with session_scope() as session:
-        waiting = wait_for_person(
-            session,
-            context["sender_id"],
-            context["channel"],
-            context["language"],
-            context["phone"],
-            proved,
-            proved is not None,
-            reason,
-        )
-    if waiting:
-        say(dispatcher, [waiting])
-        return
-    draft = ComplaintDraft(
-        category=tracker.get_slot("complaint_category") or "other",
-        description=f"[{reason}] " + " | ".join(_recent_user_texts(tracker)),
-        cnic=verified_cnic(tracker) or tracker.get_slot("cnic"),
-        verified=verified_cnic(tracker) is not None,
-        district=tracker.get_slot("district"),
-        programme=tracker.get_slot("programme"),
-        language=context["language"],
-        channel=context["channel"],
-        sender_id=context["sender_id"],
-        phone=context["phone"],
-    )
-    with session_scope() as session:
-        replies = hand_off(session, draft)
-    say(dispatcher, replies)
-
-
-class ActionHandoff(Action):
-    """An escalated ticket for the staff queue of the person's district and programme."""
-
-    def name(self) -> Text:
-        return "action_handoff"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        open_handoff(dispatcher, tracker, "asked for a person")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("fallback_count", 0)]
-
-
 def _previous_intent(tracker: Tracker) -> Optional[str]:
     users = [e for e in tracker.events if e.get("event") == "user"]
     if len(users) < 2:
         return None
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
-
-
-def finish_stopped_flow(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """After a form a repair ended: a person takes over, or the menu keeps waiting."""
-    flow = tracker.get_slot("pending_flow")
-    if flow == HUMAN:
-        open_handoff(dispatcher, tracker, "asked for a person")
-        return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
-    if flow == MENU:
-        return [SlotSet("pending_flow", MENU)]
-    return [SlotSet("pending_flow", None)]
-
-
-def answered_pending(
-    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
-) -> Optional[List[EventType]]:
-    """Carry out an answer to a question outside any form (a rating, the menu, the
-    language menu, a status follow-up); None when the message answers none of them."""
-    if decision.step != arbiter.ANSWER or decision.question is None:
-        return None
-    question = decision.question
-    if record_rating(dispatcher, tracker, decision):
-        return [SlotSet("fallback_count", 0)]
-    if question.kind == arbiter.MENU and question.name == LANGUAGE:
-        return _set_language(dispatcher, str(decision.value))
-    if question.kind == arbiter.MENU:
-        return menu_choice(int(decision.value))
-    if question.kind == arbiter.FOLLOWUP:
-        from actions.verification import answer_followup
-
-        return answer_followup(dispatcher, tracker, decision.value)
-    return None
-
-
-def carried_out(
-    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
-) -> Optional[List[EventType]]:
-    """A repair or a side question outside any form, or an answer to a pending question."""
-    if decision.step == arbiter.REPAIR:
-        if decision.repair == arbiter.HUMAN:
-            open_handoff(dispatcher, tracker, "asked for a person")
-            return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
-        if decision.repair == arbiter.RESTART:
-            dispatcher.utter_message(response="utter_start_over")
-            return [SlotSet("pending_flow", MENU), SlotSet("offer", None)]
-        if decision.repair == arbiter.CANCEL:
-            dispatcher.utter_message(response="utter_cancelled")
-            return [SlotSet("pending_flow", None), SlotSet("offer", None)]
-        return None  # "go back" with no form: nothing to go back to
-    if decision.step == arbiter.SIDE and decision.side:
-        answer_side(dispatcher, tracker, decision.side)
-        return []
-    return answered_pending(dispatcher, tracker, decision)
 
 
 class ActionFallback(Action):
@@ -181,28 +67,6 @@ class ActionFallback(Action):
         # A short numbered menu, not a guess at what was meant.
         dispatcher.utter_message(response="utter_menu")
         return [SlotSet("fallback_count", misses), SlotSet("pending_flow", MENU)]
-
-
-def menu_choice(choice: int) -> List[EventType]:
-    """What a number picked from utter_menu starts (1 payment … 5 a person)."""
-    reset = [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
-    if choice in (1, 2):
-        flow = "payment" if choice == 1 else "eligibility"
-        return reset + [SlotSet("pending_flow", flow), FollowupAction("verify_form")]
-    if choice == 3:
-        fresh = [SlotSet(name, None) for name in ("complaint_place", "complaint_details", "amount")]
-        return (
-            reset
-            + fresh
-            + [
-                SlotSet("complaint_category", "other"),
-                SlotSet("complaint_description", ""),
-                FollowupAction("complaint_form"),
-            ]
-        )
-    if choice == 4:
-        return reset + [FollowupAction("office_form")]
-    return reset + [FollowupAction("action_handoff")]
 
 
 class ActionDefaultFallback(ActionFallback):
@@ -231,13 +95,7 @@ class ActionChangeLanguage(Action):
         if wanted is None:
             dispatcher.utter_message(response="utter_ask_language")
             return [SlotSet("pending_flow", LANGUAGE)]
-        return _set_language(dispatcher, wanted)
-
-
-def _set_language(dispatcher: CollectingDispatcher, language: str) -> List[EventType]:
-    # The confirmation must already be in the new language: the NLG reads the slot.
-    dispatcher.utter_message(response="utter_language_changed", language=language)
-    return [SlotSet("language", language), SlotSet("pending_flow", None)]
+        return set_language(dispatcher, wanted)
 
 
 def _is_shared_phone(text: str, phone: Optional[str]) -> bool:

@@ -12,10 +12,20 @@ from datetime import timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, entity_value, language_of, latest_text, say, verified_cnic
-from bot.assistant import arbiter
+from actions.common import (
+    channel_of,
+    entity_value,
+    language_of,
+    latest_text,
+    proof_renewed,
+    say,
+    verified_cnic,
+)
+from actions.handoff import open_handoff
+from bot.assistant import arbiter, status
 from bot.assistant.arbiter import Decision, Message, Pending
 from bot.assistant.complaints import awaiting_confirmation, confirm
 from bot.assistant.info import office_location, programme_info
@@ -202,3 +212,98 @@ def slot_decision(
 def previous_slot(required: List[str], slot: str) -> Optional[str]:
     """The slot asked before `slot` in this form's order."""
     return required[required.index(slot) - 1] if slot in required and required.index(slot) else None
+
+
+# ------------------------------------------------------------------ outside a form
+
+
+def finish_stopped_flow(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """After a form a repair ended: a person takes over, or the menu keeps waiting."""
+    flow = tracker.get_slot("pending_flow")
+    if flow == HUMAN:
+        open_handoff(dispatcher, tracker, "asked for a person")
+        return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+    if flow == MENU:
+        return [SlotSet("pending_flow", MENU)]
+    return [SlotSet("pending_flow", None)]
+
+
+def answered_pending(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
+) -> Optional[List[EventType]]:
+    """Carry out an answer to a question outside any form (a rating, the menu, the
+    language menu, a status follow-up); None when the message answers none of them."""
+    if decision.step != arbiter.ANSWER or decision.question is None:
+        return None
+    question = decision.question
+    if record_rating(dispatcher, tracker, decision):
+        return [SlotSet("fallback_count", 0)]
+    if question.kind == arbiter.MENU and question.name == LANGUAGE:
+        return set_language(dispatcher, str(decision.value))
+    if question.kind == arbiter.MENU:
+        return menu_choice(int(decision.value))
+    if question.kind == arbiter.FOLLOWUP:
+        return answer_followup(dispatcher, tracker, decision.value)
+    return None
+
+
+def carried_out(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision
+) -> Optional[List[EventType]]:
+    """A repair or a side question outside any form, or an answer to a pending question."""
+    if decision.step == arbiter.REPAIR:
+        if decision.repair == arbiter.HUMAN:
+            open_handoff(dispatcher, tracker, "asked for a person")
+            return [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+        if decision.repair == arbiter.RESTART:
+            dispatcher.utter_message(response="utter_start_over")
+            return [SlotSet("pending_flow", MENU), SlotSet("offer", None)]
+        if decision.repair == arbiter.CANCEL:
+            dispatcher.utter_message(response="utter_cancelled")
+            return [SlotSet("pending_flow", None), SlotSet("offer", None)]
+        return None  # "go back" with no form: nothing to go back to
+    if decision.step == arbiter.SIDE and decision.side:
+        answer_side(dispatcher, tracker, decision.side)
+        return []
+    return answered_pending(dispatcher, tracker, decision)
+
+
+def menu_choice(choice: int) -> List[EventType]:
+    """What a number picked from utter_menu starts (1 payment … 5 a person)."""
+    reset = [SlotSet("pending_flow", None), SlotSet("fallback_count", 0)]
+    if choice in (1, 2):
+        flow = "payment" if choice == 1 else "eligibility"
+        return reset + [SlotSet("pending_flow", flow), FollowupAction("verify_form")]
+    if choice == 3:
+        fresh = [SlotSet(name, None) for name in ("complaint_place", "complaint_details", "amount")]
+        return (
+            reset
+            + fresh
+            + [
+                SlotSet("complaint_category", "other"),
+                SlotSet("complaint_description", ""),
+                FollowupAction("complaint_form"),
+            ]
+        )
+    if choice == 4:
+        return reset + [FollowupAction("office_form")]
+    return reset + [FollowupAction("action_handoff")]
+
+
+def set_language(dispatcher: CollectingDispatcher, language: str) -> List[EventType]:
+    # The confirmation must already be in the new language: the NLG reads the slot.
+    dispatcher.utter_message(response="utter_language_changed", language=language)
+    return [SlotSet("language", language), SlotSet("pending_flow", None)]
+
+
+def answer_followup(
+    dispatcher: CollectingDispatcher, tracker: Tracker, asked: Any
+) -> List[EventType]:
+    """The reason, next step or date of what mattered most in the status just told."""
+    cnic = verified_cnic(tracker)
+    if cnic is None:
+        return []
+    with session_scope() as session:
+        for kind in asked or ("why",):
+            say(dispatcher, status.followup(session, str(cnic), kind, language_of(tracker)).replies)
+    return proof_renewed(tracker, cnic)

@@ -16,7 +16,13 @@ from actions.common import (
     say,
     verified_cnic,
 )
-from actions.repair import STOPPING_FLOWS, decide, slot_decision
+from actions.repair import (
+    STOPPING_FLOWS,
+    carried_out,
+    decide,
+    finish_stopped_flow,
+    slot_decision,
+)
 from bot.assistant.complaints import ticket_status, tickets_of_citizen
 from bot.assistant.replies import Reply
 from bot.core.db import session_scope
@@ -62,8 +68,6 @@ class ActionTicketStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
-            from actions.conversation import finish_stopped_flow
-
             return [SlotSet("ticket_id", None), *finish_stopped_flow(dispatcher, tracker)]
         number = tracker.get_slot("ticket_id")
         return [SlotSet("ticket_id", None), *tell_tickets(dispatcher, tracker, number)]
@@ -105,8 +109,6 @@ class ActionConfirmOrContinue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        from actions.conversation import carried_out
-
         done = carried_out(dispatcher, tracker, decide(tracker))
         if done is None:
             say(dispatcher, [Reply("utter_anything_else")])

@@ -19,13 +19,14 @@ from actions.common import (
     verification_phone,
     verified_cnic,
 )
-from actions.conversation import finish_stopped_flow
 from actions.repair import (
     HUMAN,
     MENU,
     STOPPED,
     STOPPING_FLOWS,
+    answer_followup,
     decide,
+    finish_stopped_flow,
     message_of,
     record_rating,
     slot_decision,
@@ -194,19 +195,6 @@ def _is_followup(decision: arbiter.Decision) -> bool:
         and question is not None
         and (question.kind == arbiter.FOLLOWUP)
     )
-
-
-def answer_followup(
-    dispatcher: CollectingDispatcher, tracker: Tracker, asked: Any
-) -> List[EventType]:
-    """The reason, next step or date of what mattered most in the status just told."""
-    cnic = verified_cnic(tracker)
-    if cnic is None:
-        return []
-    with session_scope() as session:
-        for kind in asked or ("why",):
-            say(dispatcher, status.followup(session, str(cnic), kind, language_of(tracker)).replies)
-    return proof_renewed(tracker, cnic)
 
 
 class ActionStatusFollowup(Action):

@@ -213,7 +213,7 @@ def parse_cnic(message: Message) -> Parsed:
     """A CNIC (the NLU's entity or 13 digits), or a digit count when digits were meant as
     one. An amount ("agent ne 700 rupay kaate") or a date is no attempt at a CNIC."""
     from bot.core.identifiers import check_cnic
-    from bot.privacy.reference import first_reference
+    from bot.core.reference import first_reference
 
     found = message.entity("cnic") or first_reference(message.text)
     if found:

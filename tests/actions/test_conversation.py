@@ -14,8 +14,8 @@ from actions.conversation import (
     ActionProgrammeInfo,
     ActionStartOffice,
     ValidateOfficeForm,
-    menu_choice,
 )
+from actions.repair import menu_choice
 from tests.auxil.trackers import at_question, run, slot, tracker, user, validate
 
 
