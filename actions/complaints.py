@@ -165,6 +165,8 @@ class ValidateComplaintForm(FormValidationAction):
         rupay kaate" while the CNIC is asked gives the amount (and the CNIC is asked again)."""
         if decision.step not in (arbiter.NEW, arbiter.SIDE):
             return {}
+        if tracker.get_slot("requested_slot") != "cnic":
+            return {}
         noted: Dict[Text, Any] = {}
         text = latest_text(tracker)
         category = tracker.get_slot("complaint_category")

@@ -187,8 +187,9 @@ class ActionStartOffice(Action):
         return []
 
 
-class ActionOutOfScope(Action):
-    """Something the helpline does not do, unless it answers a question still open."""
+class ActionOutOfScope(ActionFallback):
+    """Something the helpline does not do, unless it answers a question still open; an
+    unsure guess is not understood (the numbered menu), not "I cannot help with that"."""
 
     def name(self) -> Text:
         return "action_out_of_scope"
@@ -196,6 +197,8 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if message_of(tracker).confidence < arbiter.SURE:
+            return await super().run(dispatcher, tracker, domain)
         done = carried_out(dispatcher, tracker, decide(tracker))
         if done is not None:
             return done

@@ -187,7 +187,21 @@ def slot_decision(
     Returns the slots to set when the message is no answer to it (a repair, a rating,
     a side question, a wrong attempt, something else), else None and the decision whose
     `value` is the parsed answer. With `checks_attempts`, a wrong attempt is the caller's
-    to check too (the identity check says what is wrong with a CNIC or a date)."""
+    to check too (the identity check says what is wrong with a CNIC or a date).
+
+    A slot filled on the way (a CNIC in "sorry wrong number, correct is …" while the
+    issue date is asked, a CNIC in the first message) or before the form began (the CNIC
+    of an earlier check) is no answer to the question asked: it is only read by its own
+    parser, or kept as it is."""
+    if tracker.get_slot("requested_slot") != slot:
+        question = Pending(SLOT_KIND.get(slot, arbiter.SLOT), slot)
+        parsed = arbiter.parse(question, message_of(tracker))
+        if parsed.answered:
+            return None, Decision(arbiter.ANSWER, question, value=parsed.value)
+        kept = tracker.get_slot(slot)  # filled before the form began: checked as it is
+        if kept is not None:
+            return None, Decision(arbiter.ANSWER, question, value=kept)
+        return {slot: None}, Decision(arbiter.NEW, question)
     decision = decide(tracker)
     if decision.step == arbiter.REPAIR:
         return repair_slots(dispatcher, decision, slot, previous), decision

@@ -19,6 +19,7 @@ from actions.common import (
     verification_phone,
     verified_cnic,
 )
+from actions.conversation import ActionFallback
 from actions.repair import (
     HUMAN,
     MENU,
@@ -32,6 +33,7 @@ from actions.repair import (
     slot_decision,
 )
 from bot.assistant import arbiter, identity, status
+from bot.assistant.answers import followup_cues
 from bot.assistant.complaints import ticket_status
 from bot.core.conversations import address_of
 from bot.core.db import session_scope
@@ -209,6 +211,9 @@ class ActionStatusFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         cnic = verified_cnic(tracker)
+        if cnic is None and not followup_cues(latest_text(tracker)):
+            # No "when", "why" or "what now" in it: nonsense the NLU guessed a follow-up.
+            return await ActionFallback().run(dispatcher, tracker, domain)
         decision = decide(tracker)
         if record_rating(dispatcher, tracker, decision):
             return []

@@ -7,6 +7,7 @@ command counts only in a short message.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -65,5 +66,10 @@ FOLLOWUP_CUES = ("next_step", "when", "why")
 def followup_cues(text: str) -> List[str]:
     """What a sentence asks about what was just told, of "next_step", "when" and "why":
     "to phir paise kis tarah milenge aur kab tak" asks how and when."""
-    words = folded_words(text)
+    # A letter typed three times over ("qqqq", "zzzt") is noise, not the SMS "q" for kyun.
+    kept = " ".join(w for w in (text or "").split() if not _NOISE.search(w))
+    words = folded_words(kept)
     return [cue for cue in FOLLOWUP_CUES if _says(words, f"followup_{cue}")]
+
+
+_NOISE = re.compile(r"(\w)\1\1")

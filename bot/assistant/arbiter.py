@@ -71,7 +71,7 @@ UNKNOWN = "unknown"
 # Free-text slots: any real words answer them.
 FREE_TEXT_SLOTS = ("complaint_place", "complaint_details")
 
-_SURE = 0.8
+SURE = 0.8  # a confident intent: a side question at a free-text question, a real request
 _HUMAN_SURE = 0.6
 # A bare deduction under this is no amount: "۴" was meant for a menu, "3" for a rating.
 MIN_AMOUNT = 10
@@ -192,7 +192,7 @@ def side_question(message: Message, question: Optional[Pending]) -> Optional[str
 
 
 def _sure_question(message: Message) -> bool:
-    return message.confidence >= _SURE and "?" in message.text
+    return message.confidence >= SURE and "?" in message.text
 
 
 # ------------------------------------------------------------------ parsers, one per kind
@@ -218,7 +218,7 @@ def parse_cnic(message: Message) -> Parsed:
     found = message.entity("cnic") or first_reference(message.text)
     if found:
         return Parsed(found)
-    if message.entity("amount") or message.entity("ticket_id") or message.entity("phone"):
+    if message.entity("amount") or message.entity("ticket_id"):
         return Parsed()
     text = ascii_digits(message.text)
     digits = sum(ch.isdigit() for ch in text)

@@ -7,6 +7,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from actions.complaints import (
     DETAILS_GIVEN,
     ActionDeclineOffer,
+    ActionFileProtection,
     ActionOfferProtection,
     ActionStartComplaint,
     ActionSubmitComplaint,
@@ -225,3 +226,23 @@ def test_a_rating_arriving_before_a_new_complaint_is_recorded_first(db_url, reso
     events, said = run(ActionStartComplaint(), tracker(message, sender=resolved_ticket.sender))
     assert said == ["utter_resolution_reopened"]
     assert events == [ActiveLoop(None), FollowupAction("action_listen")]
+
+
+def test_the_protection_desk_accepted_files_a_protection_ticket(db_url):
+    slots = {"offer": "protection", "complaint_description": "agent ne dhamki di"}
+    events, said = run(ActionFileProtection(), tracker(user("haan", "affirm"), slots))
+    assert said == ["utter_protection_filed"]
+    assert events == [SlotSet("offer", None), SlotSet("complaint_description", None)]
+
+
+def test_a_yes_to_the_rating_question_is_not_a_yes_to_an_older_offer(db_url, resolved_ticket):
+    slots = {"offer": "protection", "complaint_description": "agent ne dhamki di"}
+    conversation = tracker(
+        user("haan ho gaya", "affirm"),
+        slots,
+        [slot("offer", "protection")],
+        sender=resolved_ticket.sender,
+    )
+    events, said = run(ActionFileProtection(), conversation)
+    assert said == ["utter_resolution_confirmed"]
+    assert events == [SlotSet("offer", None)]

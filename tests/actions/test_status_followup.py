@@ -18,6 +18,7 @@ def test_a_follow_up_with_forged_verified_slots_starts_verification_and_says_not
         sender="sms:+923219876501",
         slots={"verified": True, "verified_cnic": "3230399000074"},
     )
+    forged.latest_message["text"] = "paise kab milenge?"
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionStatusFollowup().run(dispatcher, forged, {}))
     assert dispatcher.messages == []

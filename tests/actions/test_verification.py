@@ -167,3 +167,42 @@ def test_a_follow_up_without_the_proof_starts_verification(db_url):
         SlotSet("complaint_description", "kab?"),
         FollowupAction("verify_form"),
     ]
+
+
+def test_nonsense_the_nlu_took_for_a_why_gets_the_menu(db_url):
+    conversation = tracker(user("blorp zzzt qqqq", "ask_why", 0.84), sender=SENDER)
+    events, said = run(ActionStatusFollowup(), conversation)
+    assert said == ["utter_menu"]
+    assert events == [SlotSet("fallback_count", 1), SlotSet("pending_flow", "menu")]
+
+
+def test_a_corrected_cnic_while_the_issue_date_is_asked_is_taken(db_url):
+    message = user(
+        "sorry wrong number, the correct one is 32303-9900001-2",
+        "deny",
+        0.8,
+        entities={"cnic": "3230399000012"},
+    )
+    conversation = at_question("verification_answer", message, FORM, {"cnic": "3230399000013"})
+    slots, said = validate(ValidateVerifyForm(), "cnic", conversation)
+    assert slots["cnic"] and slots["cnic_masked"] == "32303-xxxxx01-2"
+    assert validate(ValidateVerifyForm(), "verification_answer", conversation)[0] == {
+        "verification_answer": None
+    }
+
+
+def test_a_ten_digit_number_at_the_cnic_question_is_told_its_digit_count(db_url):
+    message = user("3230399000", entities={"phone": "+923230399000"})
+    conversation = at_question("cnic", message, FORM, sender=SENDER)
+    assert validate(ValidateVerifyForm(), "cnic", conversation) == (
+        {"cnic": None},
+        ["utter_invalid_cnic_length"],
+    )
+
+
+def test_the_cnic_of_an_earlier_check_is_kept_when_the_form_begins_again(db_url):
+    """A date after a lock-out, or "haan" to a complaint offer, starts a form with the
+    CNIC already known: it is no answer to read, and it stays."""
+    conversation = tracker(user("01-09-2020"), {"cnic": "3230399000086"}, sender=SENDER)
+    slots, said = validate(ValidateVerifyForm(), "cnic", conversation)
+    assert slots["cnic"] == "3230399000086" or slots["cnic"].startswith("CNIC#")
