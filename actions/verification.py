@@ -211,7 +211,9 @@ class ActionStatusFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         cnic = verified_cnic(tracker)
-        if cnic is None and not followup_cues(latest_text(tracker)):
+        with session_scope() as session:
+            notice = notice_reply.pending_notice(session, address_of(tracker.sender_id))
+        if cnic is None and notice is None and not followup_cues(latest_text(tracker)):
             # No "when", "why" or "what now" in it: nonsense the NLU guessed a follow-up.
             return await ActionFallback().run(dispatcher, tracker, domain)
         decision = decide(tracker)
@@ -221,10 +223,10 @@ class ActionStatusFollowup(Action):
         asked = arbiter.parse_followup(message).value or (
             arbiter.FOLLOWUP_OF_INTENT.get(str(message.intent), "why"),
         )
-        with session_scope() as session:
+        if notice is not None:
             # A reply to a notice about her payment continues that notice.
-            notice = notice_reply.pending_notice(session, address_of(tracker.sender_id))
-            if notice is not None:
+            with session_scope() as session:
+                notice = notice_reply.pending_notice(session, address_of(tracker.sender_id))
                 say(
                     dispatcher,
                     notice_reply.answer(session, notice, asked[0], language_of(tracker), cnic),
