@@ -1,7 +1,10 @@
 """Every role of the image runs from its manifest command with the manifests' conditions: a
-read-only root file system with /tmp alone writable (the emptyDir), demo mode off with real
-secrets, PostgreSQL over the network. Each process runs in a mount namespace of its own
-where / is remounted read-only and /tmp is a fresh tmpfs (as root, like the tests' servers)."""
+read-only root file system with one scratch directory writable (the pods' /tmp emptyDir),
+demo mode off with real secrets, PostgreSQL over the network. Each process runs in a mount
+namespace of its own where / is remounted read-only and a fresh tmpfs is mounted on its
+scratch directory (as root, like the tests' servers). HOME, TMPDIR and the runtime directory
+point there, as they point to /tmp in the pods; /tmp itself is left alone here, since the
+checkout under test (or pytest's own files) may live in it."""
 
 from __future__ import annotations
 
@@ -23,11 +26,23 @@ from tests.auxil.servers import free_port
 from tests.deploy.conftest import ROOT, objects, workloads
 
 pytestmark = pytest.mark.postgres
-# /tmp is the only writable place, as in the pods (HOME is /tmp there too).
+# $SCRATCH is the only writable place, as /tmp is in the pods.
 READ_ONLY = (
-    "mount -o remount,bind,ro / && mount -t tmpfs -o size=1g tmpfs /tmp && "
+    'mount -o remount,bind,ro / && mount -t tmpfs -o size=1g tmpfs "$SCRATCH" && '
     '{ [ -z "$MADADGAR_RUNTIME_DIR" ] || mkdir -p "$MADADGAR_RUNTIME_DIR"; } && exec "$@"'
 )
+
+
+def scratch_env(env: Dict[str, str], scratch: Path) -> Dict[str, str]:
+    """`env` with HOME, TMPDIR and the runtime directory in `scratch` (made here, so that
+    it exists as a mount point once / is read-only)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    moved = {"SCRATCH": str(scratch), "HOME": str(scratch), "TMPDIR": str(scratch)}
+    if "MADADGAR_RUNTIME_DIR" in env:
+        moved["MADADGAR_RUNTIME_DIR"] = str(scratch / "run")
+    return dict(env, **moved)
+
+
 KEYS = (
     "HASH_KEY",
     "VAULT_KEY",
@@ -84,8 +99,6 @@ def pod_env(databases: Dict[str, str]) -> Dict[str, str]:
     env.update({key: secrets.token_urlsafe(32) for key in KEYS})
     env.update(databases)
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
-    # under /tmp here: the pods mount an emptyDir at /run/madadgar for it
-    env["MADADGAR_RUNTIME_DIR"] = "/tmp/madadgar-run"
     assert env["DEMO_MODE"] == "false" and env["HOME"] == "/tmp"
     return env
 
@@ -100,7 +113,7 @@ class Role:
             self.proc = subprocess.Popen(
                 ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh"]
                 + command,
-                env=env,
+                env=scratch_env(env, logs / f"{name}-scratch"),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=str(ROOT),  # the image's WORKDIR: /app
@@ -142,19 +155,24 @@ def roles(tmp_path: Path) -> Iterator[List[Role]]:
         role.stop()
 
 
-def test_the_root_is_read_only_in_the_roles_namespace() -> None:
+def test_the_root_is_read_only_in_the_roles_namespace(tmp_path: Path) -> None:
     outside = ROOT / f".read-only-probe-{uuid.uuid4().hex[:8]}"
+    env = {"MADADGAR_RUNTIME_DIR": "/run/madadgar", "PATH": "/usr/bin:/bin"}
     try:
         done = subprocess.run(
-            ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh"]
-            + ["sh", "-c", f"touch /tmp/ok && echo tmp-writable && touch {outside}"],
-            env={"MADADGAR_RUNTIME_DIR": "/tmp/run", "PATH": "/usr/bin:/bin"},
+            ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh", "sh", "-c"]
+            + [
+                'touch "$HOME/ok" "$MADADGAR_RUNTIME_DIR/ok" && echo writable && touch '
+                + str(outside)
+            ],
+            env=scratch_env(env, tmp_path / "scratch"),
             capture_output=True,
             text=True,
         )
-        assert "tmp-writable" in done.stdout
+        assert "writable" in done.stdout, done.stderr
         assert done.returncode != 0 and "Read-only file system" in done.stderr
         assert not outside.exists()
+        assert not (tmp_path / "scratch" / "ok").exists()  # a tmpfs of its own, gone now
     finally:
         outside.unlink(missing_ok=True)
 
