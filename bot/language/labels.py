@@ -1,24 +1,20 @@
-"""Localised short labels (ticket status, desks, reasons) used inside responses."""
+"""Short labels said inside other responses (ticket states, desks, evidence kinds).
+
+Their texts are domain.yml responses named label_<group>_<key>, so every citizen text has
+one home."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict
-
-import yaml
-
-from bot.core.settings import CONFIG_DIR
-
-
-@lru_cache(maxsize=1)
-def _labels() -> Dict[str, Dict[str, Dict[str, str]]]:
-    return yaml.safe_load((CONFIG_DIR / "labels.yml").read_text(encoding="utf-8"))
+from bot.language.i18n import render
 
 
 def label(group: str, key: str, language: str) -> str:
-    """The label of `key` in `group` for `language`, falling back to English, then the key."""
-    entry: Dict[str, Any] = _labels().get(group, {}).get(key) or {}
-    return str(entry.get(language) or entry.get("en") or key.replace("_", " "))
+    """The label of `key` in `group` for `language` (English when the language has none;
+    the key itself when there is no such label)."""
+    try:
+        return render(f"label_{group}_{key}", language)
+    except KeyError:
+        return key.replace("_", " ")
 
 
 def queue_label(queue: str, language: str) -> str:

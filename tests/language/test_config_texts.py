@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from bot.assistant.info import office_location
 from bot.core.districts import load_districts
-from bot.core.settings import CONFIG_DIR
 from bot.language.i18n import render
 from bot.language.labels import queue_label
 from bot.registry.programmes import PROGRAMME_KEYS, get_programmes
@@ -39,13 +37,20 @@ def test_the_urdu_office_answer_has_no_english_address():
 
 
 def test_every_label_in_three_scripts():
-    labels = yaml.safe_load((CONFIG_DIR / "labels.yml").read_text(encoding="utf-8"))
-    for group, entries in labels.items():
-        for key, texts in entries.items():
-            assert set(texts) >= set(LANGUAGES), f"{group}.{key}"
-            letters = [c for c in texts["ur"] if c.isalpha()]
-            latin = sum(1 for c in letters if LATIN.match(c))
-            assert latin <= 0.2 * len(letters), f"{group}.{key} ur is not Urdu script"
+    from bot.language.i18n import load_responses, pick_variation
+    from bot.language.labels import label
+
+    names = [n for n in load_responses() if n.startswith("label_")]
+    assert {"label_status_closed", "label_desk_tehsil", "label_evidence_photo"} <= set(names)
+    for name in names:
+        for language in LANGUAGES:
+            variation = pick_variation(load_responses(), name, language)
+            assert variation["condition"][0]["value"] == language, f"{name} has no {language}"
+        letters = [c for c in render(name, "ur") if c.isalpha()]
+        latin = sum(1 for c in letters if LATIN.match(c))
+        assert latin <= 0.2 * len(letters), f"{name} ur is not Urdu script"
+    assert label("desk", "tehsil", "ur") == "تحصیل دفتر"
+    assert label("status", "no_such_state", "en") == "no such state"
 
 
 @pytest.mark.parametrize(
