@@ -242,34 +242,14 @@ def deliver_one(
     if later is not None:  # not now (quiet hours): tried then, no attempt counted
         message.next_attempt_at = later
         return None
-    message.attempts += 1
     try:
         text = rules.render(message, params)
         extra = {"template": params["template"]} if params.get("template") else {}
         provider_id = sender.send(message.recipient, text, **extra)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
-        # provider errors often quote the phone number
-        message.last_error = mask_text(f"{type(exc).__name__}: {exc}")[:500]
-        if rules.instead(session, message, now):
-            message.status = FELL_BACK
-            log.info("outbox %s: failed, queued another way instead", message.id)
-            return False
-        message.next_attempt_at = now + backoff(message.attempts)
-        message.status = FAILED if message.attempts >= FAILED_AFTER else PENDING
-        log.warning(
-            "outbox %s (%s to %s) attempt %d failed: %s",
-            message.id,
-            message.response,
-            mask_phone(message.recipient),
-            message.attempts,
-            message.last_error,
-        )
+        _record_failure(session, message, f"{type(exc).__name__}: {exc}", now, rules)
         return False
-    message.status = SENT
-    message.sent_at = now
-    message.last_error = None
-    message.provider_id = str(provider_id)[:64] if provider_id else None
-    rules.sent(session, message, now)
+    _record_sent(session, message, provider_id, now, rules)
     return True
 
 
