@@ -16,6 +16,6 @@ $V/ruff format --check bot actions tests bench
 echo "==> rasa data validate"
 $V/rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
 echo "==> pytest (trains the model once, then runs conversation tests against it)"
-# Independent tests run in parallel; every test on the trained model shares one worker
-# (tests/conftest.py puts them in the xdist group "rasa"), so the model loads once.
+# Test files run in parallel; every test on the trained model shares one worker (the
+# xdist groups of tests/conftest.py), so the model loads and its servers start once.
 $V/pytest -p no:cacheprovider -n "${TEST_WORKERS:-auto}" --dist loadgroup "$@"

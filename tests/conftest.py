@@ -18,10 +18,13 @@ pytest_plugins = [
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Under pytest-xdist (`--dist loadgroup`) every test on the trained model runs on one
-    worker: the model is loaded and its servers started once, not once per worker."""
+    """Groups for pytest-xdist (`--dist loadgroup`): every test on the trained model runs on
+    one worker, so the model is loaded and its servers started once; the other tests of a
+    file stay together, so a file's module-scoped servers start once and its tests never
+    race each other for them."""
     import pytest
 
     for item in items:
-        if "trained_model" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("rasa"))
+        uses_model = "trained_model" in getattr(item, "fixturenames", ())
+        group = "rasa" if uses_model else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
