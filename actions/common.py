@@ -12,7 +12,7 @@ from actions import offload
 from bot.assistant import proof
 from bot.assistant.replies import Reply
 from bot.core import logging_setup, metrics
-from bot.core.conversations import TELEGRAM, vouched_phone
+from bot.core.conversations import TELEGRAM, telegram_shared_phone, vouched_phone
 from bot.core.conversations import channel_of as channel_of_conversation
 from bot.language.i18n import conversation_language
 
@@ -51,12 +51,7 @@ def verification_phone(tracker: Tracker) -> Optional[str]:
     voice line's caller id (easily forged), nor a REST sender's claim."""
     conversation = tracker.sender_id
     if channel_of_conversation(conversation) == TELEGRAM:
-        for event in reversed(tracker.events):
-            if event.get("event") == "user" and event.get("input_channel") == "telegram":
-                phone = (event.get("metadata") or {}).get("phone")
-                if phone:
-                    return str(phone)
-        return None
+        return telegram_shared_phone(tracker.events)
     return vouched_phone(conversation)
 
 

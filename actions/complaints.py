@@ -30,6 +30,7 @@ from bot.assistant import arbiter
 from bot.assistant.answers import says_what_happened
 from bot.assistant.arbiter import Decision, parse_district
 from bot.assistant.complaints import (
+    DESCRIPTION_LIMIT,
     ComplaintDraft,
     file_complaint,
     guess_category,
@@ -83,7 +84,7 @@ class ActionStartComplaint(Action):
             SlotSet("pending_flow", None),  # a menu or a stopped flow waits no longer
             SlotSet("offer", None),
             SlotSet("complaint_category", category),
-            SlotSet("complaint_description", description[:2000]),
+            SlotSet("complaint_description", description[:DESCRIPTION_LIMIT]),
             SlotSet("complaint_place", None),
             SlotSet("complaint_details", DETAILS_GIVEN if description else None),
         ]
@@ -178,7 +179,7 @@ class ValidateComplaintForm(FormValidationAction):
             noted["amount"] = amount
         if says_what_happened(text):
             description = str(tracker.get_slot("complaint_description") or "")
-            noted["complaint_description"] = (description + "\n" + text).strip()[:2000]
+            noted["complaint_description"] = (description + "\n" + text).strip()[:DESCRIPTION_LIMIT]
             noted["complaint_details"] = DETAILS_GIVEN
         return noted
 
@@ -221,14 +222,16 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        answer = self._free_text(slot_value, "complaint_details", dispatcher, tracker, 2000)
+        answer = self._free_text(
+            slot_value, "complaint_details", dispatcher, tracker, DESCRIPTION_LIMIT
+        )
         text = answer.get("complaint_details")
         if not text or text == DETAILS_GIVEN or set(answer) != {"complaint_details"}:
             return answer
         description = tracker.get_slot("complaint_description") or ""
         return {
             "complaint_details": text,
-            "complaint_description": (description + "\n" + text).strip()[:2000],
+            "complaint_description": (description + "\n" + text).strip()[:DESCRIPTION_LIMIT],
         }
 
     def validate_district(
@@ -331,7 +334,7 @@ class ActionOfferProtection(Action):
         dispatcher.utter_message(response="utter_offer_protection")
         return [
             SlotSet("offer", "protection"),
-            SlotSet("complaint_description", latest_text(tracker)[:2000]),
+            SlotSet("complaint_description", latest_text(tracker)[:DESCRIPTION_LIMIT]),
         ]
 
 

@@ -34,7 +34,7 @@ from actions.repair import (
 )
 from bot.assistant import arbiter, identity, status
 from bot.assistant.answers import followup_cues
-from bot.assistant.complaints import ticket_status
+from bot.assistant.complaints import DESCRIPTION_LIMIT, ticket_status
 from bot.core.conversations import address_of
 from bot.core.db import session_scope
 from bot.outreach import notice_reply
@@ -66,7 +66,7 @@ class ActionStartFlow(Action):
         return [
             SlotSet("pending_flow", flow),
             SlotSet("offer", None),
-            SlotSet("complaint_description", latest_text(tracker)[:2000]),
+            SlotSet("complaint_description", latest_text(tracker)[:DESCRIPTION_LIMIT]),
         ]
 
 
@@ -235,7 +235,7 @@ class ActionStatusFollowup(Action):
             return [
                 SlotSet("pending_flow", "payment"),
                 SlotSet("offer", None),
-                SlotSet("complaint_description", latest_text(tracker)[:2000]),
+                SlotSet("complaint_description", latest_text(tracker)[:DESCRIPTION_LIMIT]),
                 FollowupAction("verify_form"),
             ]
         if notice is not None:

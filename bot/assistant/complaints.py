@@ -33,6 +33,10 @@ INTENT_CATEGORY = {
     "check_eligibility": "eligibility_dispute",
 }
 
+# The most of a complaint's description a ticket keeps (the form, the actions and the
+# ticket all cut it here).
+DESCRIPTION_LIMIT = 2000
+
 
 def guess_category(intent: Optional[str], text: str) -> str:
     """The ticket category for a complaint started by `intent` with message `text`."""
@@ -77,7 +81,7 @@ class ComplaintDraft:
 def _new_ticket(draft: ComplaintDraft, person: Optional[PersonContext]) -> tickets.NewTicket:
     return tickets.NewTicket(
         category=draft.category,
-        description=(draft.description or "").strip()[:2000],
+        description=(draft.description or "").strip()[:DESCRIPTION_LIMIT],
         cnic=draft.cnic,
         phone=draft.phone or (person.phone if person else None),
         programme=draft.programme or (person.programme if person else None),
