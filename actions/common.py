@@ -67,6 +67,11 @@ def verified_cnic(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def has_proved(tracker: Tracker, cnic: Optional[str]) -> bool:
+    """Is she verified: this conversation holds the server's proof for this CNIC."""
+    return bool(cnic) and verified_cnic(tracker) == cnic
+
+
 def proof_renewed(tracker: Tracker, cnic: str) -> List[Dict[str, Any]]:
     """The proof again with a fresh idle window, after a disclosure it allowed."""
     from rasa_sdk.events import SlotSet

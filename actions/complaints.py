@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     conversation_context,
     entity_value,
+    has_proved,
     latest_text,
     read_cnic_slot,
     say,
-    verified_cnic,
 )
 from actions.repair import (
     STOPPING_FLOWS,
@@ -136,7 +136,7 @@ class ValidateComplaintForm(FormValidationAction):
     @staticmethod
     def _questions(tracker: Tracker) -> List[str]:
         cnic = tracker.get_slot("cnic")
-        ask_district = verified_cnic(tracker) != cnic or not cnic
+        ask_district = not has_proved(tracker, cnic)
         return complaint_questions(tracker.get_slot("complaint_category"), ask_district)
 
     def _previous(self, tracker: Tracker, slot: str) -> Optional[str]:
@@ -288,8 +288,7 @@ class ActionSubmitComplaint(Action):
             category=tracker.get_slot("complaint_category") or "other",
             description=tracker.get_slot("complaint_description") or "",
             cnic=tracker.get_slot("cnic"),
-            verified=bool(tracker.get_slot("cnic"))
-            and verified_cnic(tracker) == tracker.get_slot("cnic"),
+            verified=has_proved(tracker, tracker.get_slot("cnic")),
             district=None if district == arbiter.UNKNOWN else district,
             programme=tracker.get_slot("programme"),
             amount=int(amount) if amount and amount.isdigit() else None,

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     entity_value,
+    has_proved,
     language_of,
     latest_text,
     metadata_of,
@@ -144,7 +145,7 @@ class ActionHandleInform(Action):
             if until is not None:
                 say(dispatcher, [identity.locked_reply(until, language_of(tracker))])
                 return []
-            if cnic and not tracker.get_slot("verified"):
+            if cnic and not has_proved(tracker, cnic):
                 return [SlotSet("pending_flow", "status"), FollowupAction("verify_form")]
         if arbiter.parse_cnic(message_of(tracker)).problem and _mostly_digits(text):
             # Digits that are no CNIC, phone or ticket: most likely a mistyped CNIC.

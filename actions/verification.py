@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     entity_value,
+    has_proved,
     language_of,
     latest_text,
     proof_renewed,
@@ -86,7 +87,7 @@ class ValidateVerifyForm(FormValidationAction):
         cnic = tracker.get_slot("cnic")
         if tracker.get_slot("pending_flow") in STOPPING_FLOWS:
             return []
-        if cnic and verified_cnic(tracker) == cnic:
+        if has_proved(tracker, cnic):
             return []
         return domain_slots
 
