@@ -189,6 +189,15 @@ def test_no_at_a_spoken_read_back_asks_again_and_the_next_answer_is_heard(call, 
     assert assistant.received[-1].text == "2020-11-02"
 
 
+def test_start_over_at_a_read_back_goes_to_the_assistant_not_as_a_no(call, assistant):
+    """The read-back's yes/no is one row of the arbiter's table; a repair comes first."""
+    asked_for(call, assistant, "date")
+    call.speak("twelfth of march two thousand nineteen")
+    call.speak("start over")
+    assert assistant.received[-1].text == "start over"
+    assert "2019" not in assistant.received[-1].text
+
+
 def test_a_date_that_cannot_be_read_goes_to_the_assistant(call, assistant):
     asked_for(call, assistant, "date")
     call.speak("I do not remember")
