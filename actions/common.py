@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,6 +15,9 @@ from bot.core import logging_setup, metrics
 from bot.core.conversations import TELEGRAM, telegram_shared_phone, vouched_phone
 from bot.core.conversations import channel_of as channel_of_conversation
 from bot.language.i18n import conversation_language
+
+if TYPE_CHECKING:
+    from bot.assistant.complaints import ComplaintDraft
 
 # Every action module imports this one, so the action server masks CNICs and phone
 # numbers in all its log records from the moment it loads the actions.
@@ -123,3 +126,27 @@ def read_cnic_slot(
         say(dispatcher, identity.cnic_problem(check))
         return None
     return str(check.digits)
+
+
+def draft_from(tracker: Tracker, **overrides: Any) -> ComplaintDraft:
+    """The complaint the conversation describes (its slots and where it happens); the
+    caller overrides what differs (the category of a protection report, a hand-off's
+    description, the amount and place a complaint form asked for)."""
+    from bot.assistant.arbiter import UNKNOWN
+    from bot.assistant.complaints import ComplaintDraft
+
+    context = conversation_context(tracker)
+    district = tracker.get_slot("district")
+    fields: Dict[str, Any] = {
+        "category": tracker.get_slot("complaint_category") or "other",
+        "description": tracker.get_slot("complaint_description") or "",
+        "cnic": tracker.get_slot("cnic"),
+        "district": None if district == UNKNOWN else district,
+        "programme": tracker.get_slot("programme"),
+        "language": context["language"],
+        "channel": context["channel"],
+        "sender_id": context["sender_id"],
+        "phone": context["phone"],
+    }
+    fields.update(overrides)
+    return ComplaintDraft(**fields)

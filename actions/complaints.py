@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    conversation_context,
+    draft_from,
     entity_value,
     has_proved,
     latest_text,
@@ -31,7 +31,6 @@ from bot.assistant.answers import says_what_happened
 from bot.assistant.arbiter import Decision, parse_district
 from bot.assistant.complaints import (
     DESCRIPTION_LIMIT,
-    ComplaintDraft,
     file_complaint,
     guess_category,
     report_to_protection,
@@ -281,22 +280,12 @@ class ActionSubmitComplaint(Action):
             # Cancelled, started over or a person asked for: nothing is filed here.
             cleared = [SlotSet(name, None) for name in COMPLAINT_SLOTS]
             return cleared + finish_stopped_flow(dispatcher, tracker)
-        context = conversation_context(tracker)
         amount: Optional[str] = tracker.get_slot("amount")
-        district = tracker.get_slot("district")
-        draft = ComplaintDraft(
-            category=tracker.get_slot("complaint_category") or "other",
-            description=tracker.get_slot("complaint_description") or "",
-            cnic=tracker.get_slot("cnic"),
+        draft = draft_from(
+            tracker,
             verified=has_proved(tracker, tracker.get_slot("cnic")),
-            district=None if district == arbiter.UNKNOWN else district,
-            programme=tracker.get_slot("programme"),
             amount=int(amount) if amount and amount.isdigit() else None,
             place=tracker.get_slot("complaint_place") or "",
-            language=context["language"],
-            channel=context["channel"],
-            sender_id=context["sender_id"],
-            phone=context["phone"],
         )
         with session_scope() as session:
             replies = file_complaint(session, draft)
@@ -348,18 +337,7 @@ class ActionFileProtection(Action):
     ) -> List[EventType]:
         if record_rating(dispatcher, tracker, decide(tracker)):  # a newer question's "yes"
             return [SlotSet("offer", None)]
-        context = conversation_context(tracker)
-        draft = ComplaintDraft(
-            category="protection",
-            description=tracker.get_slot("complaint_description") or "",
-            cnic=tracker.get_slot("cnic"),
-            district=tracker.get_slot("district"),
-            programme=tracker.get_slot("programme"),
-            language=context["language"],
-            channel=context["channel"],
-            sender_id=context["sender_id"],
-            phone=context["phone"],
-        )
+        draft = draft_from(tracker, category="protection")
         with session_scope() as session:
             replies = report_to_protection(session, draft)
         say(dispatcher, replies)

@@ -9,8 +9,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import conversation_context, metadata_of, say, verified_cnic
-from bot.assistant.complaints import ComplaintDraft, hand_off
+from actions.common import conversation_context, draft_from, metadata_of, say, verified_cnic
+from bot.assistant.complaints import hand_off
 from bot.assistant.handoff import dial_if_open, wait_for_person
 from bot.core.db import session_scope
 
@@ -43,17 +43,11 @@ def open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
     if waiting:
         say(dispatcher, [waiting])
         return
-    draft = ComplaintDraft(
-        category=tracker.get_slot("complaint_category") or "other",
+    draft = draft_from(
+        tracker,
         description=f"[{reason}] " + " | ".join(_recent_user_texts(tracker)),
         cnic=verified_cnic(tracker) or tracker.get_slot("cnic"),
         verified=verified_cnic(tracker) is not None,
-        district=tracker.get_slot("district"),
-        programme=tracker.get_slot("programme"),
-        language=context["language"],
-        channel=context["channel"],
-        sender_id=context["sender_id"],
-        phone=context["phone"],
     )
     with session_scope() as session:
         replies = hand_off(session, draft)
