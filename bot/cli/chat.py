@@ -67,9 +67,10 @@ def chat_token(explicit: Optional[str] = None, path: Optional[Path] = None) -> O
 
     if explicit:
         return explicit
-    if os.environ.get("REST_CHANNEL_TOKEN"):
-        return os.environ["REST_CHANNEL_TOKEN"]
-    if get_settings().DEMO_MODE:
+    settings = get_settings()
+    if "REST_CHANNEL_TOKEN" in settings.__fields_set__:  # given in the environment
+        return settings.REST_CHANNEL_TOKEN
+    if settings.DEMO_MODE:
         return published_token(path)
     return None
 
