@@ -199,7 +199,7 @@ def read_numbers(folded: str) -> List[SpokenNumber]:
         if i >= len(tokens):
             return False
         w = tokens[i][2]
-        return w.isdigit() or w in lex.numbers or w in lex.fractions or w in lex.modifiers
+        return w.isdecimal() or w in lex.numbers or w in lex.fractions or w in lex.modifiers
 
     for i, token in enumerate(tokens):
         word = token[2]
@@ -210,8 +210,8 @@ def read_numbers(folded: str) -> List[SpokenNumber]:
             close()
             repeat, repeat_token = lex.repeat[word], token
             continue
-        if word.isdigit() or word in lex.numbers or word in lex.ordinals:
-            is_digit = word.isdigit()
+        if word.isdecimal() or word in lex.numbers or word in lex.ordinals:
+            is_digit = word.isdecimal()
             value = int(word) if is_digit else lex.numbers.get(word, lex.ordinals.get(word, 0))
             said = word if is_digit else str(value)
             if repeat > 1:

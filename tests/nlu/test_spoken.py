@@ -15,7 +15,7 @@ import yaml
 
 from bot.channels.voice_text import spoken_entry
 from bot.nlu.extract import extract_entities
-from bot.nlu.spoken import answer_is, parse_date, spoken_digits
+from bot.nlu.spoken import answer_is, parse_date, read_numbers, spoken_digits
 
 TABLE = yaml.safe_load(Path(__file__).with_name("spoken_table.yml").read_text(encoding="utf-8"))
 
@@ -79,3 +79,9 @@ def test_digits_as_said(text, expected):
 )
 def test_spoken_yes_and_no(text, expected):
     assert answer_is(text) is expected
+
+
+@pytest.mark.parametrize("text", ["𐹠", "𐹡𐹢 rupay", "²"])
+def test_digits_that_are_no_decimal_digits_are_no_number_and_no_crash(text):
+    # str.isdigit() is true for Rumi digits and superscripts, but int() cannot read them.
+    assert read_numbers(text) == []
