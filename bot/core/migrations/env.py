@@ -1,7 +1,7 @@
 """Alembic environment: the URL comes from the application settings."""
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 
 # Every table module, so that Base.metadata knows all tables.
 from bot.assistant import models as assistant_models  # noqa: F401
@@ -34,6 +34,18 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+# Several hosts may start at once against one PostgreSQL (the Rasa hosts of the failover
+# drill, replicas coming up together): without a lock two of them create alembic_version
+# at the same moment and one fails on a duplicate type. A transaction-scoped advisory lock
+# makes the later one wait and then find the schema current.
+MIGRATION_LOCK = 7305114
+
+
+def _one_at_a_time(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
@@ -43,6 +55,7 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            _one_at_a_time(connection)
             context.run_migrations()
         return
     engine = create_engine(_url(), poolclass=pool.NullPool, future=True)
@@ -53,6 +66,7 @@ def run_migrations_online() -> None:
             render_as_batch=conn.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            _one_at_a_time(conn)
             context.run_migrations()
 
 
