@@ -69,6 +69,9 @@ def test_three_households_over_the_webhooks_make_one_case(live_assistant, capsys
         ]
         [case] = [c for c in cases if set(numbers) <= set(c["tickets"])]
         assert case["subject"].startswith("Madina Kiryana Store, Alipur")
-        assert case["households"] == 3 and case["amount_claimed"] >= 1500
+        # Other tests of the session share this helpline and may name the same shop: the
+        # case counts them too. That two households alone open no case is
+        # tests/patterns/test_detection.py's.
+        assert case["households"] >= 3 and case["amount_claimed"] >= 1500
         page = client.get("/patterns").text
         assert all(n in page for n in numbers)

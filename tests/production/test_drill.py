@@ -53,6 +53,7 @@ ACCOUNT = "AC" + "d" * 32
 SMS_FROM = "+923000000777"
 CUT_SECONDS = 30.0
 ANSWERED_AGAIN_WITHIN = 15.0
+FAULT_MARGIN = 7.0  # one lock lease (5 s) and one nginx connect timeout (2 s)
 
 
 def _resend_prompts() -> List[str]:
@@ -429,7 +430,10 @@ def test_a_rasa_host_cut_off_and_a_replica_killed_lose_and_double_nothing(drill:
     assert not_one == {}
     assert doubled == []
     # On a machine shared with other work a turn can take long without any fault; a
-    # fault must not make anyone wait longer than the 15 s target or than that.
-    bound = max(ANSWERED_AGAIN_WITHIN, max(before, default=0))
+    # fault must not make anyone wait longer than the 15 s target, or than the slowest
+    # turn before any fault plus what a fault may add on top of it: one 5 s lock lease
+    # of the dead replica and nginx's 2 s connect timeout (29.0 s against 28.4 s seen
+    # in CI on a message sent as the replica died).
+    bound = max(ANSWERED_AGAIN_WITHIN, max(before, default=0) + FAULT_MARGIN)
     slow = [round(w, 1) for w in during_cut + after_kill if w > bound]
     assert slow == [], figures
