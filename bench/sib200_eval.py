@@ -5,7 +5,7 @@ One command (repository root)::
     .venv/bin/python bench/sib200_eval.py                                  # config.yml
     .venv/bin/python bench/sib200_eval.py --config bench/configs/lr_sparse_e5.yml
 
-Trains the pipeline of --config (default config.yml) on /work/shared/eval/sib200_urd/train.tsv
+Trains the pipeline of --config (default config.yml) on ../shared/eval/sib200_urd/train.tsv
 (category as the intent; "science/technology" becomes science_technology) in a child process,
 then parses every sentence of test.tsv (and dev.tsv, reported separately) and scores the
 classifier's top intent (nlu_fallback is skipped, so the number is the classifier's own; the
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import nlu_eval  # noqa: E402
 
-DATA = Path("/work/shared/eval/sib200_urd")
+DATA = ROOT.parent / "shared" / "eval" / "sib200_urd"  # ../shared beside the repository
 BASELINES = {"char n-gram + word TF-IDF LR": 0.686, "multilingual-e5-small + LR": 0.804}
 
 
